@@ -1,0 +1,68 @@
+"""facilitation: community health workshops, run live with the people who take part."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, socketio, talisman
+
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "migrations")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: configuration, extensions, blueprints — nothing else."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config_module.from_environment(app.instance_path))
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    from . import models  # noqa: F401  (every table in the metadata)
+    from .core import database, i18n, security
+
+    db.init_app(app)
+    database.configure_engine_events(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=MIGRATIONS_DIR,
+        render_as_batch=True,
+        compare_type=True,
+        render_item=database.render_migration_item,
+    )
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app, babel)
+    security.init_app(app, talisman)
+    login_manager.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config.get("REDIS_URL"),
+        cors_allowed_origins=[],  # same origin only
+    )
+
+    from .accounts import bp as accounts_bp
+    from .accounts import login as _login  # noqa: F401  (registers the user loader)
+    from .main import bp as main_bp
+    from .spaces import bp as spaces_bp
+    from .workshops import bp as workshops_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(spaces_bp)
+    app.register_blueprint(workshops_bp)
+
+    from .core import errors
+
+    errors.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,102 @@
+"""Staff account forms. Error messages are French through Babel."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .models import Role
+from .services import MIN_PASSWORD_LENGTH
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _email_field(label=None):
+    return EmailField(
+        label or _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Email(_l("This e-mail address does not look right."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+
+
+def _new_password_fields():
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("The password must have at least %(n)d characters.",
+                           n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", _l("The two passwords are different.")),
+        ],
+    )
+    return password, confirm
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class SetupForm(FlaskForm):
+    organisation_name = StringField(
+        _l("Name of your structure"),
+        validators=[DataRequired(_l("Give the name of your structure.")), Length(max=120)],
+    )
+    display_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(_l("Give a name your colleagues will recognise.")),
+                    Length(max=80)],
+    )
+    email = _email_field()
+    password, confirm = _new_password_fields()
+
+
+class AcceptInvitationForm(FlaskForm):
+    display_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(_l("Give a name your colleagues will recognise.")),
+                    Length(max=80)],
+    )
+    email = _email_field()
+    password, confirm = _new_password_fields()
+
+
+class InvitationForm(FlaskForm):
+    label = StringField(
+        _l("For whom (to recognise the link)"),
+        validators=[Optional(), Length(max=120)],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            (Role.MEDIATOR.value, _l("Mediator")),
+            (Role.COORDINATOR.value, _l("Coordinator")),
+        ],
+        default=Role.MEDIATOR.value,
+    )
+    spaces = MultiCheckboxField(_l("Spaces they will join"), coerce=int)
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+    password, confirm = _new_password_fields()

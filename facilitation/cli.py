@@ -1,0 +1,79 @@
+"""Command-line tools: ``flask --app wsgi create-admin``, ``seed-demo``, ``serve``."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+
+import click
+from flask import Flask, current_app
+from flask_babel import get_timezone
+
+from .accounts import services as accounts
+from .core.exceptions import ValidationError
+from .demo import services as demo
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(serve)
+
+
+@click.command("create-admin")
+@click.option("--email", prompt="E-mail", help="Login e-mail of the coordinator.")
+@click.option("--name", "display_name", prompt="Name", help="Name shown to colleagues.")
+@click.option("--organisation", prompt="Structure", help="Name of the structure.")
+@click.password_option("--password", help="At least 10 characters (asked if not given).")
+def create_admin(email: str, display_name: str, organisation: str, password: str) -> None:
+    """Create a coordinator account (the first one creates the structure)."""
+    try:
+        user = accounts.create_first_coordinator(
+            organisation_name=organisation, email=email, password=password,
+            display_name=display_name,
+        )
+    except ValidationError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Coordinator {user.email} created.")
+
+
+@click.command("seed-demo")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+@click.option("--if-empty", is_flag=True,
+              help="Do nothing (successfully) when the database already has accounts.")
+@click.option("--base-url", default=None,
+              help="Public address used in printed links (default http://127.0.0.1:$PORT).")
+def seed_demo(as_json: bool, if_empty: bool, base_url: str | None) -> None:
+    """Fill an EMPTY database with demo data and print the demo logins."""
+    if if_empty and accounts.has_any_user():
+        click.echo("The database already has accounts: no demo data added.", err=True)
+        return
+    base_url = base_url or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    with current_app.test_request_context(base_url=base_url):
+        today = datetime.now(get_timezone()).date()
+        try:
+            result = demo.seed(today)
+        except demo.DatabaseNotEmpty as error:
+            raise click.ClickException(error.message) from error
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"Demo ready at {result['login_url']}")
+    click.echo(f"  coordinator: {result['coordinator']['email']} / "
+               f"{result['coordinator']['password']}")
+    for mediator in result["mediators"]:
+        spaces = ", ".join(s["name"] for s in mediator["spaces"])
+        click.echo(f"  mediator:    {mediator['email']} / {mediator['password']}  ({spaces})")
+
+
+@click.command("serve")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"))
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the app with WebSocket support (what ``make run`` uses)."""
+    from .extensions import socketio
+
+    click.echo(f"Serving on http://{host}:{port}")
+    socketio.run(current_app._get_current_object(), host=host, port=port,
+                 allow_unsafe_werkzeug=True, use_reloader=False, log_output=True)

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: database setup, errors, i18n, security headers, authorisation."""

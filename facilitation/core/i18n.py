@@ -1,0 +1,33 @@
+"""Language choice: French first, English complete, Arabic right-to-left ready."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from flask_babel import Babel, get_locale
+
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """The language the person chose (cookie), else French."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = getattr(g, "forced_locale", None) or request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def text_direction() -> str:
+    return "rtl" if str(get_locale()) in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+def init_app(app: Flask, babel: Babel) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _i18n_context():
+        return {
+            "current_locale": str(get_locale()),
+            "text_direction": text_direction(),
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,12 @@
+"""Every model, imported once so that the metadata (and Alembic) knows all tables."""
+
+from .accounts.models import Invitation, Organisation, Role, User, invitation_spaces
+from .participants.models import Attendance, AttendanceStatus, Participant, SpaceParticipant
+from .spaces.models import Space, SpaceKind, SpaceMembership
+from .workshops.models import Cycle, WorkshopSession
+
+__all__ = [
+    "Attendance", "AttendanceStatus", "Cycle", "Invitation", "Organisation", "Participant",
+    "Role", "Space", "SpaceKind", "SpaceMembership", "SpaceParticipant", "User",
+    "WorkshopSession", "invitation_spaces",
+]

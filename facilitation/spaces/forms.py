@@ -1,0 +1,29 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..accounts.forms import MultiCheckboxField
+from .models import SpaceKind
+
+
+class SpaceForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Give the space a name.")), Length(max=120)],
+        description=_l('A neighbourhood ("Arnaud Bernard") or a theme ("douleurs chroniques").'),
+    )
+    kind = RadioField(
+        _l("Kind of space"),
+        choices=[
+            (SpaceKind.TERRITORIAL.value, _l("Territorial (a neighbourhood)")),
+            (SpaceKind.THEMATIC.value, _l("Thematic (a shared concern)")),
+        ],
+        default=SpaceKind.TERRITORIAL.value,
+        validators=[DataRequired(_l("Choose the kind of space."))],
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+
+
+class MembersForm(FlaskForm):
+    members = MultiCheckboxField(_l("Staff of this space"), coerce=int)
