@@ -10,7 +10,6 @@ from flask import Flask
 from . import config as config_module
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, socketio, talisman
 
-
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "migrations")
 
 

@@ -30,7 +30,9 @@ def create_admin(email: str, display_name: str, organisation: str, password: str
     """Create a coordinator account (the first one creates the structure)."""
     try:
         user = accounts.create_first_coordinator(
-            organisation_name=organisation, email=email, password=password,
+            organisation_name=organisation,
+            email=email,
+            password=password,
             display_name=display_name,
         )
     except ValidationError as error:
@@ -40,10 +42,16 @@ def create_admin(email: str, display_name: str, organisation: str, password: str
 
 @click.command("seed-demo")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-@click.option("--if-empty", is_flag=True,
-              help="Do nothing (successfully) when the database already has accounts.")
-@click.option("--base-url", default=None,
-              help="Public address used in printed links (default http://127.0.0.1:$PORT).")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing (successfully) when the database already has accounts.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Public address used in printed links (default http://127.0.0.1:$PORT).",
+)
 def seed_demo(as_json: bool, if_empty: bool, base_url: str | None) -> None:
     """Fill an EMPTY database with demo data and print the demo logins."""
     if if_empty and accounts.has_any_user():
@@ -60,8 +68,9 @@ def seed_demo(as_json: bool, if_empty: bool, base_url: str | None) -> None:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
     click.echo(f"Demo ready at {result['login_url']}")
-    click.echo(f"  coordinator: {result['coordinator']['email']} / "
-               f"{result['coordinator']['password']}")
+    click.echo(
+        f"  coordinator: {result['coordinator']['email']} / {result['coordinator']['password']}"
+    )
     for mediator in result["mediators"]:
         spaces = ", ".join(s["name"] for s in mediator["spaces"])
         click.echo(f"  mediator:    {mediator['email']} / {mediator['password']}  ({spaces})")
@@ -75,5 +84,11 @@ def serve(host: str, port: int) -> None:
     from .extensions import socketio
 
     click.echo(f"Serving on http://{host}:{port}")
-    socketio.run(current_app._get_current_object(), host=host, port=port,
-                 allow_unsafe_werkzeug=True, use_reloader=False, log_output=True)
+    socketio.run(
+        current_app._get_current_object(),
+        host=host,
+        port=port,
+        allow_unsafe_werkzeug=True,
+        use_reloader=False,
+        log_output=True,
+    )

@@ -6,7 +6,18 @@ from .spaces.models import Space, SpaceKind, SpaceMembership
 from .workshops.models import Cycle, WorkshopSession
 
 __all__ = [
-    "Attendance", "AttendanceStatus", "Cycle", "Invitation", "Organisation", "Participant",
-    "Role", "Space", "SpaceKind", "SpaceMembership", "SpaceParticipant", "User",
-    "WorkshopSession", "invitation_spaces",
+    "Attendance",
+    "AttendanceStatus",
+    "Cycle",
+    "Invitation",
+    "Organisation",
+    "Participant",
+    "Role",
+    "Space",
+    "SpaceKind",
+    "SpaceMembership",
+    "SpaceParticipant",
+    "User",
+    "WorkshopSession",
+    "invitation_spaces",
 ]

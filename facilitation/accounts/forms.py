@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -34,8 +35,9 @@ def _new_password_fields():
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
-                message=_l("The password must have at least %(n)d characters.",
-                           n=MIN_PASSWORD_LENGTH),
+                message=_l(
+                    "The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH
+                ),
             ),
         ],
         description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
@@ -62,8 +64,10 @@ class SetupForm(FlaskForm):
     )
     display_name = StringField(
         _l("Your name"),
-        validators=[DataRequired(_l("Give a name your colleagues will recognise.")),
-                    Length(max=80)],
+        validators=[
+            DataRequired(_l("Give a name your colleagues will recognise.")),
+            Length(max=80),
+        ],
     )
     email = _email_field()
     password, confirm = _new_password_fields()
@@ -72,8 +76,10 @@ class SetupForm(FlaskForm):
 class AcceptInvitationForm(FlaskForm):
     display_name = StringField(
         _l("Your name"),
-        validators=[DataRequired(_l("Give a name your colleagues will recognise.")),
-                    Length(max=80)],
+        validators=[
+            DataRequired(_l("Give a name your colleagues will recognise.")),
+            Length(max=80),
+        ],
     )
     email = _email_field()
     password, confirm = _new_password_fields()
@@ -87,8 +93,8 @@ class InvitationForm(FlaskForm):
     role = SelectField(
         _l("Role"),
         choices=[
-            (Role.MEDIATOR.value, _l("Mediator")),
-            (Role.COORDINATOR.value, _l("Coordinator")),
+            SelectChoice(Role.MEDIATOR.value, _l("Mediator")),
+            SelectChoice(Role.COORDINATOR.value, _l("Coordinator")),
         ],
         default=Role.MEDIATOR.value,
     )

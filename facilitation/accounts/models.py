@@ -110,6 +110,8 @@ class Invitation(TimestampMixin, db.Model):
 invitation_spaces = sa.Table(
     "invitation_spaces",
     db.metadata,
-    sa.Column("invitation_id", sa.ForeignKey("invitations.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "invitation_id", sa.ForeignKey("invitations.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("space_id", sa.ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True),
 )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from ..core.database import utcnow
 from ..core.exceptions import ValidationError
-from ..core.web import attach_error, is_htmx, safe_next
+from ..core.web import attach_error, form_status, is_htmx, safe_next
 from ..extensions import limiter
 from ..spaces import services as spaces
 from . import bp, services
@@ -47,7 +48,7 @@ def login():
             _start_session(user)
             return redirect(safe_next("main.dashboard"))
         form.form_errors.append(_("This e-mail address and password do not match an account."))
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/login.html", form=form), form_status(form)
 
 
 @bp.post("/deconnexion")
@@ -80,7 +81,7 @@ def setup():
             _start_session(user)
             flash(_("Welcome! Start by creating your collective spaces."), "success")
             return redirect(url_for("spaces.index"))
-    return render_template("accounts/setup.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/setup.html", form=form), form_status(form)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -105,7 +106,7 @@ def accept_invitation(token: str):
             return redirect(url_for("main.dashboard"))
     return render_template(
         "accounts/accept_invitation.html", form=form, invitation=invitation
-    ), 200 if not form.errors else 422
+    ), form_status(form)
 
 
 @bp.route("/equipe", methods=["GET", "POST"])
@@ -114,7 +115,7 @@ def team():
     """Coordinator: staff accounts and invitation links."""
     staff = services.list_staff(current_user)
     form = InvitationForm()
-    form.spaces.choices = [(s.id, s.name) for s in spaces.list_spaces(current_user)]
+    form.spaces.choices = [SelectChoice(s.id, s.name) for s in spaces.list_spaces(current_user)]
     new_link = None
     if form.validate_on_submit():
         created = services.create_invitation(
@@ -126,7 +127,7 @@ def team():
         )
         new_link = url_for("accounts.accept_invitation", token=created.token, _external=True)
         form = InvitationForm(formdata=None)
-        form.spaces.choices = [(s.id, s.name) for s in spaces.list_spaces(current_user)]
+        form.spaces.choices = [SelectChoice(s.id, s.name) for s in spaces.list_spaces(current_user)]
     context = {
         "form": form,
         "staff": staff,
@@ -135,8 +136,8 @@ def team():
         "now": utcnow(),
     }
     if is_htmx() and request.method == "POST":
-        return render_template("accounts/_invite.html", **context), 200 if not form.errors else 422
-    return render_template("accounts/team.html", **context), 200 if not form.errors else 422
+        return render_template("accounts/_invite.html", **context), form_status(form)
+    return render_template("accounts/team.html", **context), form_status(form)
 
 
 @bp.post("/equipe/invitations/<int:invitation_id>/revoquer")
@@ -181,4 +182,4 @@ def account():
             login_user(current_user._get_current_object())  # keep this session, new token
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/account.html", form=form), form_status(form)

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
-
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

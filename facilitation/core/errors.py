@@ -17,8 +17,10 @@ MESSAGES = {
     405: lambda: _("This action is not possible here."),
     413: lambda: _("What you sent is too large."),
     429: lambda: _("Too many attempts. Please wait a minute and try again."),
-    500: lambda: _("Something went wrong on our side. What you did was not saved; "
-                   "please try again in a moment."),
+    500: lambda: _(
+        "Something went wrong on our side. What you did was not saved; "
+        "please try again in a moment."
+    ),
 }
 
 
@@ -31,8 +33,13 @@ def render_error(code: int, message: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(_error):
-        return render_error(400, _("This form has expired or was not sent from this site. "
-                                   "Please reload the page and try again."))
+        return render_error(
+            400,
+            _(
+                "This form has expired or was not sent from this site. "
+                "Please reload the page and try again."
+            ),
+        )
 
     @app.errorhandler(exceptions.NotFound)
     def _domain_not_found(_error):

@@ -38,8 +38,13 @@ def attach_error(form: FlaskForm, error: ValidationError) -> None:
     """Show a service's refusal next to the field it concerns (or on top of the form)."""
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
-        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [
-            error.message
-        ]
+        field.errors = (
+            [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+        )
     else:
         form.form_errors.append(error.message)
+
+
+def form_status(form: FlaskForm) -> int:
+    """422 when a submitted form is refused (htmx then swaps it in with its messages), else 200."""
+    return 422 if form.errors else 200

@@ -18,8 +18,21 @@ from ..spaces.models import Space, SpaceKind, SpaceMembership
 from ..workshops.models import Cycle, WorkshopSession
 
 PSEUDONYMS = [
-    "Soleil", "Mimosa", "Atlas", "Baobab", "Colibri", "Olivier", "Nour", "Tilleul",
-    "Zèbre", "Corail", "Lune", "Cèdre", "Papillon", "Sirocco", "Jasmin",
+    "Soleil",
+    "Mimosa",
+    "Atlas",
+    "Baobab",
+    "Colibri",
+    "Olivier",
+    "Nour",
+    "Tilleul",
+    "Zèbre",
+    "Corail",
+    "Lune",
+    "Cèdre",
+    "Papillon",
+    "Sirocco",
+    "Jasmin",
 ]
 
 TRONC_COMMUN = [
@@ -47,8 +60,10 @@ def _weekday_on_or_after(day: date, weekday: int) -> date:
 def seed(today: date, *, rng_seed: int = 2016) -> dict:
     """Create the demo and return its logins and entry points (URLs need a request context)."""
     if db.session.scalar(sa.select(sa.func.count(User.id))):
-        raise DatabaseNotEmpty("The database already has accounts: the demo is only for an empty one.")
-    rng = random.Random(rng_seed)
+        raise DatabaseNotEmpty(
+            "The database already has accounts: the demo is only for an empty one."
+        )
+    rng = random.Random(rng_seed)  # noqa: S311  (reproducible demo, not security)
     org = Organisation(name="Case de Santé (démo)")
     db.session.add(org)
 
@@ -65,12 +80,24 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
             org, email=email, password=passwords[key], display_name=name, role=role, commit=False
         )
 
-    arnaud = Space(organisation=org, name="Arnaud Bernard", kind=SpaceKind.TERRITORIAL,
-                   description="Espace collectif du quartier Arnaud Bernard.")
-    izards = Space(organisation=org, name="Les Izards", kind=SpaceKind.TERRITORIAL,
-                   description="Espace collectif du quartier des Izards.")
-    douleurs = Space(organisation=org, name="Douleurs chroniques", kind=SpaceKind.THEMATIC,
-                     description="Groupe thématique autour des douleurs chroniques.")
+    arnaud = Space(
+        organisation=org,
+        name="Arnaud Bernard",
+        kind=SpaceKind.TERRITORIAL,
+        description="Espace collectif du quartier Arnaud Bernard.",
+    )
+    izards = Space(
+        organisation=org,
+        name="Les Izards",
+        kind=SpaceKind.TERRITORIAL,
+        description="Espace collectif du quartier des Izards.",
+    )
+    douleurs = Space(
+        organisation=org,
+        name="Douleurs chroniques",
+        kind=SpaceKind.THEMATIC,
+        description="Groupe thématique autour des douleurs chroniques.",
+    )
     db.session.add_all([arnaud, izards, douleurs])
     db.session.flush()
     for space, user in [(arnaud, "amina"), (douleurs, "amina"), (izards, "julien")]:
@@ -78,37 +105,66 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
 
     # The tronc commun: weekly on Tuesdays, half done, half to come.
     first = _weekday_on_or_after(today, 1) - timedelta(weeks=3)
-    tronc = Cycle(space=arnaud, title="Tronc commun — reprendre la main sur sa santé",
-                  description="Six ateliers pour mieux connaître le système de santé et ses droits.",
-                  created_by_id=users["amina"].id)
+    tronc = Cycle(
+        space=arnaud,
+        title="Tronc commun — reprendre la main sur sa santé",
+        description="Six ateliers pour mieux connaître le système de santé et ses droits.",
+        created_by_id=users["amina"].id,
+    )
     sessions = [
-        WorkshopSession(cycle=tronc, theme=theme, starts_on=first + timedelta(weeks=i),
-                        starts_at=time(14, 0), ends_at=time(16, 30),
-                        place="Case de Santé, salle commune", notes=f"Matériel : {material}.",
-                        created_by_id=users["amina"].id)
+        WorkshopSession(
+            cycle=tronc,
+            theme=theme,
+            starts_on=first + timedelta(weeks=i),
+            starts_at=time(14, 0),
+            ends_at=time(16, 30),
+            place="Case de Santé, salle commune",
+            notes=f"Matériel : {material}.",
+            created_by_id=users["amina"].id,
+        )
         for i, (theme, material) in enumerate(TRONC_COMMUN)
     ]
-    izards_cycle = Cycle(space=izards, title="Santé et logement",
-                         description="Ateliers sur le lien entre logement et santé.",
-                         created_by_id=users["julien"].id)
+    izards_cycle = Cycle(
+        space=izards,
+        title="Santé et logement",
+        description="Ateliers sur le lien entre logement et santé.",
+        created_by_id=users["julien"].id,
+    )
     izards_sessions = [
-        WorkshopSession(cycle=izards_cycle, theme=theme, starts_on=today + timedelta(days=d),
-                        starts_at=time(10, 0), ends_at=time(12, 0), place="Maison de quartier",
-                        created_by_id=users["julien"].id)
-        for theme, d in [("Humidité, chauffage : ce qui nous rend malades", 2),
-                         ("Nos droits de locataires", 9)]
+        WorkshopSession(
+            cycle=izards_cycle,
+            theme=theme,
+            starts_on=today + timedelta(days=d),
+            starts_at=time(10, 0),
+            ends_at=time(12, 0),
+            place="Maison de quartier",
+            created_by_id=users["julien"].id,
+        )
+        for theme, d in [
+            ("Humidité, chauffage : ce qui nous rend malades", 2),
+            ("Nos droits de locataires", 9),
+        ]
     ]
-    douleurs_cycle = Cycle(space=douleurs, title="Vivre avec la douleur",
-                           description="Échanges entre pairs et outils pour en parler aux soignants.",
-                           created_by_id=users["amina"].id)
+    douleurs_cycle = Cycle(
+        space=douleurs,
+        title="Vivre avec la douleur",
+        description="Échanges entre pairs et outils pour en parler aux soignants.",
+        created_by_id=users["amina"].id,
+    )
     douleurs_sessions = [
-        WorkshopSession(cycle=douleurs_cycle, theme="Parler de sa douleur : la météo du corps",
-                        starts_on=today + timedelta(days=4), starts_at=time(17, 30),
-                        ends_at=time(19, 0), place="Case de Santé, petite salle",
-                        created_by_id=users["amina"].id)
+        WorkshopSession(
+            cycle=douleurs_cycle,
+            theme="Parler de sa douleur : la météo du corps",
+            starts_on=today + timedelta(days=4),
+            starts_at=time(17, 30),
+            ends_at=time(19, 0),
+            place="Case de Santé, petite salle",
+            created_by_id=users["amina"].id,
+        )
     ]
-    db.session.add_all([tronc, izards_cycle, douleurs_cycle, *sessions, *izards_sessions,
-                        *douleurs_sessions])
+    db.session.add_all(
+        [tronc, izards_cycle, douleurs_cycle, *sessions, *izards_sessions, *douleurs_sessions]
+    )
 
     participants = [Participant(organisation=org, pseudonym=p) for p in PSEUDONYMS]
     db.session.add_all(participants)
@@ -128,22 +184,37 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
                 status = AttendanceStatus.EXCUSED
             else:
                 continue
-            db.session.add(Attendance(session_id=session.id, participant_id=participant.id,
-                                      status=status, recorded_by_id=users["amina"].id))
+            db.session.add(
+                Attendance(
+                    session_id=session.id,
+                    participant_id=participant.id,
+                    status=status,
+                    recorded_by_id=users["amina"].id,
+                )
+            )
     db.session.commit()
 
     def space_entry(space: Space) -> dict:
-        return {"id": space.id, "name": space.name,
-                "url": url_for("spaces.detail", space_id=space.id, _external=True)}
+        return {
+            "id": space.id,
+            "name": space.name,
+            "url": url_for("spaces.detail", space_id=space.id, _external=True),
+        }
 
     return {
         "login_url": url_for("accounts.login", _external=True),
         "coordinator": {"email": users["coordinator"].email, "password": passwords["coordinator"]},
         "mediators": [
-            {"email": users["amina"].email, "password": passwords["amina"],
-             "spaces": [space_entry(arnaud), space_entry(douleurs)]},
-            {"email": users["julien"].email, "password": passwords["julien"],
-             "spaces": [space_entry(izards)]},
+            {
+                "email": users["amina"].email,
+                "password": passwords["amina"],
+                "spaces": [space_entry(arnaud), space_entry(douleurs)],
+            },
+            {
+                "email": users["julien"].email,
+                "password": passwords["julien"],
+                "spaces": [space_entry(izards)],
+            },
         ],
         "other_space_url": url_for("spaces.detail", space_id=izards.id, _external=True),
     }

@@ -68,8 +68,12 @@ class Attendance(db.Model):
         sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[AttendanceStatus] = mapped_column(
-        sa.Enum(AttendanceStatus, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e])
+        sa.Enum(
+            AttendanceStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

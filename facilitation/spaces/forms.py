@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..accounts.forms import MultiCheckboxField
@@ -16,8 +17,8 @@ class SpaceForm(FlaskForm):
     kind = RadioField(
         _l("Kind of space"),
         choices=[
-            (SpaceKind.TERRITORIAL.value, _l("Territorial (a neighbourhood)")),
-            (SpaceKind.THEMATIC.value, _l("Thematic (a shared concern)")),
+            SelectChoice(SpaceKind.TERRITORIAL.value, _l("Territorial (a neighbourhood)")),
+            SelectChoice(SpaceKind.THEMATIC.value, _l("Thematic (a shared concern)")),
         ],
         default=SpaceKind.TERRITORIAL.value,
         validators=[DataRequired(_l("Choose the kind of space."))],

@@ -28,8 +28,9 @@ class Space(TimestampMixin, db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     kind: Mapped[SpaceKind] = mapped_column(
-        sa.Enum(SpaceKind, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e])
+        sa.Enum(
+            SpaceKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        )
     )
     description: Mapped[str] = mapped_column(sa.Text, default="")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

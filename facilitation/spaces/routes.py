@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..core.exceptions import ValidationError
-from ..core.web import attach_error, is_htmx, redirect_to
+from ..core.web import attach_error, form_status, is_htmx, redirect_to
 from ..workshops import services as workshops
 from ..workshops.forms import CycleForm
 from . import bp, services
@@ -49,7 +50,7 @@ def create():
         else:
             flash(_("The space “%(name)s” is created.", name=space.name), "success")
             return redirect_to("spaces.detail", space_id=space.id)
-    return render_template("spaces/form.html", form=form, space=None), 200 if not form.errors else 422
+    return render_template("spaces/form.html", form=form, space=None), form_status(form)
 
 
 @bp.get("/<int:space_id>")
@@ -86,7 +87,7 @@ def edit(space_id: int):
         else:
             flash(_("Changes saved."), "success")
             return redirect_to("spaces.detail", space_id=space.id)
-    return render_template("spaces/form.html", form=form, space=space), 200 if not form.errors else 422
+    return render_template("spaces/form.html", form=form, space=space), form_status(form)
 
 
 @bp.post("/<int:space_id>/archiver")
@@ -105,7 +106,7 @@ def members(space_id: int):
     space = services.get_space(current_user, space_id)
     form = MembersForm()
     form.members.choices = [
-        (u.id, u.display_name) for u in services.assignable_staff(current_user)
+        SelectChoice(u.id, u.display_name) for u in services.assignable_staff(current_user)
     ]
     saved = False
     if request.method == "GET":
@@ -121,5 +122,5 @@ def members(space_id: int):
                 flash(_("The staff of this space is saved."), "success")
                 return redirect_to("spaces.detail", space_id=space.id)
     template = "spaces/_members_form.html" if is_htmx() else "spaces/members.html"
-    status = 200 if not form.errors else 422
+    status = form_status(form)
     return render_template(template, form=form, space=space, saved=saved), status

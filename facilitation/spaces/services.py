@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.models import Role, User
+from ..accounts.models import User
 from ..core.database import utcnow
 from ..core.exceptions import Forbidden, NotFound, ValidationError
 from ..extensions import db
@@ -63,9 +63,7 @@ def _commit_unique_name():
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise ValidationError(
-            _("A space with this name already exists."), "name"
-        ) from exc
+        raise ValidationError(_("A space with this name already exists."), "name") from exc
 
 
 def create_space(actor: User, *, name: str, kind: SpaceKind | str, description: str = "") -> Space:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.exceptions import ValidationError
-from ..core.web import attach_error, is_htmx, redirect_to
+from ..core.web import attach_error, form_status, is_htmx, redirect_to
 from ..participants import services as participants
 from ..spaces import services as spaces
 from . import bp, services
@@ -18,10 +18,6 @@ from .forms import CycleForm, SessionForm
 @login_required
 def _staff_only():
     """Every page here is for logged-in staff."""
-
-
-def _status(form) -> int:
-    return 200 if not form.errors else 422
 
 
 # --- cycles -----------------------------------------------------------------
@@ -42,9 +38,9 @@ def create_cycle(space_id: int):
         else:
             flash(_("The cycle “%(title)s” is created.", title=cycle.title), "success")
             return redirect_to("workshops.cycle", cycle_id=cycle.id)
-    return render_template("workshops/cycle_form.html", form=form, space=space, cycle=None), _status(
-        form
-    )
+    return render_template(
+        "workshops/cycle_form.html", form=form, space=space, cycle=None
+    ), form_status(form)
 
 
 @bp.get("/cycles/<int:cycle_id>")
@@ -73,7 +69,7 @@ def edit_cycle(cycle_id: int):
             return redirect_to("workshops.cycle", cycle_id=cycle.id)
     return render_template(
         "workshops/cycle_form.html", form=form, space=cycle.space, cycle=cycle
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.post("/cycles/<int:cycle_id>/archiver")
@@ -108,10 +104,10 @@ def create_session(cycle_id: int):
     if is_htmx():
         return render_template(
             "workshops/_session_form.html", form=form, cycle=cycle, created=created
-        ), _status(form)
+        ), form_status(form)
     return render_template(
         "workshops/session_form.html", form=form, cycle=cycle, session=None
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.get("/seances/<int:session_id>")
@@ -142,7 +138,7 @@ def edit_session(session_id: int):
             return redirect_to("workshops.session", session_id=session.id)
     return render_template(
         "workshops/session_form.html", form=form, cycle=session.cycle, session=session
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.post("/seances/<int:session_id>/archiver")
