@@ -63,7 +63,6 @@ def make_test_config(database_url: str, instance_path, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
-        "SERVER_NAME": "localhost",
     }
     config.update(overrides)
     return config

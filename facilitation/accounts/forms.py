@@ -43,7 +43,7 @@ def _new_password_fields():
         description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
     )
     confirm = PasswordField(
-        _l("Password again"),
+        _l("Confirm the password"),
         validators=[
             DataRequired(_l("Type the password again.")),
             EqualTo("password", _l("The two passwords are different.")),

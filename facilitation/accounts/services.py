@@ -119,7 +119,7 @@ def record_login(user: User) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current or ""):
-        raise ValidationError(_("The current password is not right."), "current_password")
+        raise ValidationError(_("The current password is incorrect."), "current_password")
     _check_password(new)
     user.password_hash = generate_password_hash(new)
     user.login_token = new_login_token()  # ends every other open session

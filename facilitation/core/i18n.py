@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale
 
 LANG_COOKIE = "lang"
@@ -11,7 +11,9 @@ LANG_COOKIE = "lang"
 def select_locale() -> str:
     """The language the person chose (cookie), else French."""
     languages = current_app.config["LANGUAGES"]
-    chosen = getattr(g, "forced_locale", None) or request.cookies.get(LANG_COOKIE)
+    chosen = getattr(g, "forced_locale", None)
+    if chosen is None and has_request_context():
+        chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

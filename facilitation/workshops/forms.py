@@ -32,7 +32,9 @@ class SessionForm(FlaskForm):
     notes = TextAreaField(
         _l("Notes for the team"),
         validators=[Length(max=4000)],
-        description=_l("Material, partners invited… No health information about anyone."),
+        description=_l(
+            "Material, invited partners… Do not write any health information about anyone."
+        ),
     )
 
     def to_data(self) -> SessionData:

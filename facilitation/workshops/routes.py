@@ -149,5 +149,5 @@ def archive_session(session_id: int):
     services.set_session_archived(current_user, session, archived)
     if is_htmx():
         return render_template("workshops/_session_row.html", s=session, cycle=session.cycle)
-    flash(_("The session is archived.") if archived else _("The session is back."), "info")
+    flash(_("The session is archived.") if archived else _("The session is open again."), "info")
     return redirect_to("workshops.session", session_id=session.id)
