@@ -58,6 +58,8 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # a workshop can last all afternoon
         "BABEL_DEFAULT_LOCALE": "fr",
