@@ -29,7 +29,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d facilitation/translations
+	$(BIN)/pybabel compile -d facilitation/translations > /dev/null
 
 migrate: install translations
 	$(FLASK) db upgrade
