@@ -84,6 +84,8 @@ def serve(host: str, port: int) -> None:
     from .extensions import socketio
 
     click.echo(f"Serving on http://{host}:{port}")
+    # `flask` sets FLASK_RUN_FROM_CLI, which turns app.run() (used by socketio.run) into a no-op.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(
         current_app._get_current_object(),
         host=host,

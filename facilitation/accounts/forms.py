@@ -19,6 +19,7 @@ class MultiCheckboxField(SelectMultipleField):
 def _email_field(label=None):
     return EmailField(
         label or _l("E-mail address"),
+        render_kw={"autocomplete": "email", "inputmode": "email"},
         validators=[
             DataRequired(_l("Enter your e-mail address.")),
             Email(_l("This e-mail address does not look right."), check_deliverability=False),
@@ -30,6 +31,7 @@ def _email_field(label=None):
 def _new_password_fields():
     password = PasswordField(
         _l("Password"),
+        render_kw={"autocomplete": "new-password"},
         validators=[
             DataRequired(_l("Choose a password.")),
             Length(
@@ -44,6 +46,7 @@ def _new_password_fields():
     )
     confirm = PasswordField(
         _l("Confirm the password"),
+        render_kw={"autocomplete": "new-password"},
         validators=[
             DataRequired(_l("Type the password again.")),
             EqualTo("password", _l("The two passwords are different.")),
@@ -54,7 +57,11 @@ def _new_password_fields():
 
 class LoginForm(FlaskForm):
     email = _email_field()
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    password = PasswordField(
+        _l("Password"),
+        render_kw={"autocomplete": "current-password"},
+        validators=[DataRequired(_l("Enter your password."))],
+    )
 
 
 class SetupForm(FlaskForm):
@@ -64,6 +71,7 @@ class SetupForm(FlaskForm):
     )
     display_name = StringField(
         _l("Your name"),
+        render_kw={"autocomplete": "name"},
         validators=[
             DataRequired(_l("Give a name your colleagues will recognise.")),
             Length(max=80),
@@ -76,6 +84,7 @@ class SetupForm(FlaskForm):
 class AcceptInvitationForm(FlaskForm):
     display_name = StringField(
         _l("Your name"),
+        render_kw={"autocomplete": "name"},
         validators=[
             DataRequired(_l("Give a name your colleagues will recognise.")),
             Length(max=80),
@@ -103,6 +112,8 @@ class InvitationForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+        _l("Current password"),
+        render_kw={"autocomplete": "current-password"},
+        validators=[DataRequired(_l("Enter your current password."))],
     )
     password, confirm = _new_password_fields()
