@@ -51,6 +51,7 @@ test: install-test translations lint
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: install-test migrate
 	$(BIN)/python bench/live_vote.py --participants $(N) --window $(S)
