@@ -9,7 +9,18 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
-from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, socketio, talisman
+from .extensions import (
+    babel,
+    compress,
+    csrf,
+    db,
+    htmx,
+    limiter,
+    login_manager,
+    migrate,
+    socketio,
+    talisman,
+)
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "migrations")
 
@@ -48,11 +59,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     socketio.init_app(
         app,
         message_queue=app.config.get("REDIS_URL"),
-        cors_allowed_origins=[],  # same origin only
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        # cors_allowed_origins left to None: only this site's own pages may connect.
     )
+    compress.init_app(app)
 
     from .accounts import bp as accounts_bp
     from .accounts import login as _login  # noqa: F401  (registers the user loader)
+    from .live import bp as live_bp
+    from .live import events as live_events
     from .main import bp as main_bp
     from .spaces import bp as spaces_bp
     from .workshops import bp as workshops_bp
@@ -61,6 +76,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(spaces_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(live_bp)
+    live_events.init_app(app)
 
     from .core import errors
 

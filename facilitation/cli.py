@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -80,17 +82,12 @@ def seed_demo(as_json: bool, if_empty: bool, base_url: str | None) -> None:
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"))
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
 def serve(host: str, port: int) -> None:
-    """Serve the app with WebSocket support (what ``make run`` uses)."""
-    from .extensions import socketio
-
-    click.echo(f"Serving on http://{host}:{port}")
-    # `flask` sets FLASK_RUN_FROM_CLI, which turns app.run() (used by socketio.run) into a no-op.
+    """Serve the app as in production: gunicorn with one gevent worker (gunicorn.conf.py)."""
+    root = Path(__file__).resolve().parent.parent
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    os.environ.update(HOST=host, PORT=str(port))
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
-    socketio.run(
-        current_app._get_current_object(),
-        host=host,
-        port=port,
-        allow_unsafe_werkzeug=True,
-        use_reloader=False,
-        log_output=True,
-    )
+    click.echo(f"Serving on http://{host}:{port}")
+    os.chdir(root)
+    argv = [str(gunicorn), "-c", str(root / "gunicorn.conf.py"), "wsgi:app"]
+    os.execv(argv[0], argv)  # noqa: S606 (replace this process by the server)

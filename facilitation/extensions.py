@@ -5,6 +5,7 @@ blueprints import them without circular imports.
 """
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -40,3 +41,4 @@ htmx = HTMX()
 limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
 socketio = SocketIO()
+compress = Compress()

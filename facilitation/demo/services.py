@@ -13,6 +13,9 @@ from ..accounts import services as accounts
 from ..accounts.models import Organisation, Role, User
 from ..core.exceptions import ValidationError
 from ..extensions import db
+from ..live import kinds
+from ..live.models import Activity, ActivityKind, ActivityStatus, Board
+from ..live.services import new_join_code
 from ..participants.models import Attendance, AttendanceStatus, Participant, SpaceParticipant
 from ..spaces.models import Space, SpaceKind, SpaceMembership
 from ..workshops.models import Cycle, WorkshopSession
@@ -192,6 +195,7 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
                     recorded_by_id=users["amina"].id,
                 )
             )
+    board = _demo_board(next(s for s in sessions if s.starts_on >= today))
     db.session.commit()
 
     def space_entry(space: Space) -> dict:
@@ -217,4 +221,81 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
             },
         ],
         "other_space_url": url_for("spaces.detail", space_id=izards.id, _external=True),
+        "live": {
+            "join_code": board.join_code,
+            "join_url": url_for("live.board", code=board.join_code, _external=True),
+            "screen_url": url_for(
+                "live.screen", code=board.join_code, key=board.screen_key, _external=True
+            ),
+            "control_url": url_for("live.control", session_id=board.session_id, _external=True),
+        },
     }
+
+
+DEMO_ACTIVITIES = [
+    (
+        ActivityKind.POLL,
+        "Quand vous êtes malade, qui voyez-vous en premier ?",
+        {
+            "choices": [
+                {"icon": "🩺", "label": "Un médecin"},
+                {"icon": "💊", "label": "La pharmacie"},
+                {"icon": "🏥", "label": "Les urgences"},
+                {"icon": "🤝", "label": "Une association"},
+                {"icon": "🏠", "label": "Je me soigne seul·e"},
+            ],
+            "multiple": False,
+        },
+    ),
+    (ActivityKind.SCALE, "Quelle est votre météo aujourd'hui ?", {"style": "weather"}),
+    (ActivityKind.WORDCLOUD, "Un mot pour dire « santé » ?", {"max_words": 3}),
+    (ActivityKind.IDEAS, "Qu'est-ce qui rend difficile l'accès aux soins ?", {"dots": 3}),
+    (
+        ActivityKind.RANKING,
+        "Nos priorités pour le prochain cycle",
+        {
+            "items": ["Logement", "Droits et papiers", "Alimentation", "Santé mentale"],
+        },
+    ),
+    (
+        ActivityKind.QUIZ,
+        "L'AME permet d'être soigné·e sans avancer les frais. Vrai ou faux ?",
+        {
+            "choices": [{"icon": "✅", "label": "Vrai"}, {"icon": "❌", "label": "Faux"}],
+            "correct": [0],
+        },
+    ),
+    (
+        ActivityKind.DEBATE,
+        "On peut toujours choisir son médecin.",
+        {
+            "left": "Pas d'accord",
+            "right": "D'accord",
+        },
+    ),
+    (ActivityKind.QUESTIONS, "Vos questions pour la pharmacienne invitée", {}),
+]
+
+
+def _demo_board(session: WorkshopSession) -> Board:
+    """A live board with one activity of each type; the first, a poll, is open."""
+    board = Board(session=session, join_code=new_join_code(), screen_key=secrets.token_urlsafe(24))
+    db.session.add(board)
+    db.session.flush()
+    activities = []
+    for position, (kind, prompt, raw) in enumerate(DEMO_ACTIVITIES):
+        activities.append(
+            Activity(
+                board_id=board.id,
+                position=position,
+                kind=kind,
+                prompt=prompt,
+                config=kinds.get(kind).clean_config(raw),
+                state=kinds.initial_state(kind),
+            )
+        )
+    activities[0].status = ActivityStatus.OPEN
+    db.session.add_all(activities)
+    db.session.flush()
+    board.current_activity_id = activities[0].id
+    return board

@@ -1,0 +1,165 @@
+"""From bus topics to Socket.IO rooms, with results coalesced to a bounded rate.
+
+Rooms (namespace ``/live``):
+- ``board:<id>``   every client of the board (phones, screens, controls): ``state``
+- ``screen:<id>``  screens and control panels: ``results`` (throttled), ``presence``
+- ``control:<id>`` control panels (staff and co-animator): ``presence`` with pseudonyms
+- ``participant:<id>`` one phone: ``state`` when its right to animate changes
+
+State changes go out at once; results at most every ``RESULTS_INTERVAL`` seconds per
+board, computed once per broadcast whatever the number of answers in between.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask, current_app, render_template
+
+from ..extensions import db, socketio
+from . import bus, services
+from .models import Board
+
+NAMESPACE = "/live"
+RESULTS_INTERVAL = 0.1
+log = logging.getLogger(__name__)
+
+
+def board_room(board_id: int) -> str:
+    return f"board:{board_id}"
+
+
+def screen_room(board_id: int) -> str:
+    return f"screen:{board_id}"
+
+
+def control_room(board_id: int) -> str:
+    return f"control:{board_id}"
+
+
+def participant_room(participant_id: int) -> str:
+    return f"participant:{participant_id}"
+
+
+class Broadcaster:
+    def __init__(self) -> None:
+        # board id -> the app whose database holds it (tests run several apps)
+        self._dirty_results: dict[int, Flask] = {}
+        self._dirty_presence: dict[int, Flask] = {}
+        self._lock = threading.Lock()
+        self._started = False
+
+    def init_app(self, app: Flask) -> None:
+        bus.subscribe(bus.STATE, self.on_state)
+        bus.subscribe(bus.RESULTS, self.on_results)
+        bus.subscribe(bus.PRESENCE, self.on_presence)
+        bus.subscribe(bus.CONTROL, self.on_control)
+
+    # -- bus handlers (called in the request/event that committed the change) --
+
+    def on_state(self, board_id: int, **_):
+        board = db.session.get(Board, board_id)
+        if board is None:
+            return
+        state = services.participant_state(board, None)
+        socketio.emit("state", state, to=board_room(board_id), namespace=NAMESPACE)
+        self.on_results(board_id)
+
+    def on_control(self, board_id: int, **_):
+        """Tell the phones whose right to animate may have changed."""
+        board = db.session.get(Board, board_id)
+        if board is None:
+            return
+        for participant in services.connected_participants(board):
+            socketio.emit(
+                "state",
+                services.participant_state(board, participant),
+                to=participant_room(participant.id),
+                namespace=NAMESPACE,
+            )
+        self.on_presence(board_id)
+
+    def on_results(self, board_id: int, **_):
+        with self._lock:
+            self._dirty_results[board_id] = current_app._get_current_object()
+        self._ensure_started()
+
+    def on_presence(self, board_id: int, **_):
+        with self._lock:
+            self._dirty_presence[board_id] = current_app._get_current_object()
+        self._ensure_started()
+
+    # -- the coalescing loop --
+
+    def _ensure_started(self) -> None:
+        if current_app.config.get("LIVE_BROADCAST_SYNC"):
+            self.flush()  # tests: broadcast at once, deterministically
+            return
+        if self._started:
+            return
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        socketio.start_background_task(self._run)
+
+    def _run(self) -> None:
+        while True:
+            socketio.sleep(RESULTS_INTERVAL)
+            try:
+                self.flush()
+            except Exception:  # keep broadcasting whatever happens to one board
+                log.exception("live broadcast failed")
+
+    def flush(self) -> None:
+        with self._lock:
+            results, self._dirty_results = self._dirty_results, {}
+            presence, self._dirty_presence = self._dirty_presence, {}
+        for board_id, app in results.items():
+            with app.app_context(), app.test_request_context("/"):
+                self._send_results(board_id)
+                db.session.remove()
+        for board_id, app in presence.items():
+            with app.app_context(), app.test_request_context("/"):
+                self._send_presence(board_id)
+                db.session.remove()
+
+    def _send_results(self, board_id: int) -> None:
+        board = db.session.get(Board, board_id)
+        if board is None:
+            return
+        activity = board.current_activity
+        payload = services.screen_state(board)
+        payload["html"] = render_template(
+            "live/_screen_results.html",
+            board=board,
+            activity=activity,
+            results=services.results(activity) if activity is not None else None,
+            count=payload["count"],
+        )
+        socketio.emit("results", payload, to=screen_room(board_id), namespace=NAMESPACE)
+
+    def _send_presence(self, board_id: int) -> None:
+        board = db.session.get(Board, board_id)
+        if board is None:
+            return
+        people = services.connected_participants(board)
+        handover = services.active_handover(board)
+        socketio.emit(
+            "presence", {"connected": len(people)}, to=screen_room(board_id), namespace=NAMESPACE
+        )
+        socketio.emit(
+            "presence",
+            {
+                "connected": len(people),
+                "html": render_template(
+                    "live/_connected.html", board=board, people=people, handover=handover
+                ),
+            },
+            to=control_room(board_id),
+            namespace=NAMESPACE,
+        )
+
+
+broadcaster = Broadcaster()

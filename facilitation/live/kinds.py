@@ -1,0 +1,436 @@
+"""The rules of each activity type: its settings, what an answer may be, its results.
+
+Pure functions over plain values — no database, no request — so every rule is
+tested on its own (tests/live/test_kinds.py). Services call :func:`get` and never
+branch on the kind themselves.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from typing import Any, ClassVar
+
+from flask_babel import lazy_gettext as _l
+
+from .models import ActivityKind
+
+MAX_CHOICES = 12
+MAX_LABEL = 80
+MAX_WORD = 30
+MAX_TEXT = 280
+SCALE_POINTS = 5
+ICONS = (
+    "",
+    "👍",
+    "👎",
+    "❤️",
+    "🙂",
+    "😐",
+    "🙁",
+    "✅",
+    "❌",
+    "❓",
+    "💊",
+    "🏥",
+    "🩺",
+    "🏠",
+    "🍎",
+    "💶",
+    "📄",
+    "🚌",
+    "👶",
+    "🧓",
+    "🤝",
+    "🗣️",
+    "📞",
+    "⏰",
+    "☀️",
+    "🌧️",
+)
+
+
+class Refused(Exception):
+    """An answer or a setting is refused. ``code`` is part of the real-time protocol."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def invalid(message) -> Refused:
+    return Refused("invalid", str(message))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key: « Santé », « sante » and « SANTÉ » are one word."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def clean_text(value: Any, *, limit: int, message) -> str:
+    if not isinstance(value, str):
+        raise invalid(message)
+    text = " ".join(value.split())
+    if not text:
+        raise invalid(message)
+    if len(text) > limit:
+        raise Refused("too_long", str(_l("This is too long (at most %(n)d characters).", n=limit)))
+    return text
+
+
+def _int(value: Any, low: int, high: int, message) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise invalid(message)
+    return value
+
+
+def _choices(raw: Any) -> list[dict]:
+    if not isinstance(raw, list) or not 2 <= len(raw) <= MAX_CHOICES:
+        raise invalid(_l("Give between 2 and %(n)d choices.", n=MAX_CHOICES))
+    choices = []
+    for item in raw:
+        if isinstance(item, str):
+            item = {"label": item}
+        if not isinstance(item, dict):
+            raise invalid(_l("Give between 2 and %(n)d choices.", n=MAX_CHOICES))
+        label = clean_text(item.get("label"), limit=MAX_LABEL, message=_l("A choice is empty."))
+        icon = item.get("icon") or ""
+        if icon not in ICONS:
+            raise invalid(_l("Unknown pictogram."))
+        choices.append({"label": label, "icon": icon})
+    return choices
+
+
+class Kind:
+    kind: ClassVar[ActivityKind]
+    label: ClassVar[Any]
+    takes_contributions: ClassVar[bool] = False
+    phases: ClassVar[tuple[str, ...]] = ()
+
+    def clean_config(self, raw: dict) -> dict:
+        return {}
+
+    def clean_answer(
+        self,
+        config: dict,
+        state: dict,
+        value: Any,
+        previous: Any,
+        visible_ids: set[int] | None = None,
+    ) -> Any:
+        raise invalid(_l("This activity takes no answer."))
+
+    def tally(
+        self, config: dict, state: dict, answers: list[Any], contributions: list[dict] | None = None
+    ) -> dict:
+        return {"total": len(answers)}
+
+
+class Poll(Kind):
+    kind = ActivityKind.POLL
+    label = _l("Poll")
+
+    def clean_config(self, raw):
+        return {"choices": _choices(raw.get("choices")), "multiple": bool(raw.get("multiple"))}
+
+    def clean_answer(self, config, state, value, previous, visible_ids=None):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = [value]
+        n = len(config["choices"])
+        message = _l("Choose one of the answers.")
+        if not isinstance(value, list) or not value:
+            raise invalid(message)
+        picked = sorted({_int(v, 0, n - 1, message) for v in value})
+        if not config.get("multiple") and len(picked) != 1:
+            raise invalid(_l("Choose only one answer."))
+        return picked
+
+    def tally(self, config, state, answers, contributions=None):
+        counts = [0] * len(config["choices"])
+        for picked in answers:
+            for index in picked:
+                if 0 <= index < len(counts):
+                    counts[index] += 1
+        return {"total": len(answers), "counts": counts}
+
+
+class Quiz(Poll):
+    kind = ActivityKind.QUIZ
+    label = _l("Quiz")
+
+    def clean_config(self, raw):
+        choices = _choices(raw.get("choices"))
+        correct = raw.get("correct")
+        if isinstance(correct, int) and not isinstance(correct, bool):
+            correct = [correct]
+        if (
+            not isinstance(correct, list)
+            or not correct
+            or not all(isinstance(c, int) and 0 <= c < len(choices) for c in correct)
+        ):
+            raise invalid(_l("Say which answer is right."))
+        return {"choices": choices, "correct": sorted(set(correct)), "multiple": False}
+
+    def tally(self, config, state, answers, contributions=None):
+        result = super().tally(config, state, answers, contributions)
+        if state.get("answer_revealed"):
+            result["correct"] = config["correct"]
+        return result
+
+
+class Scale(Kind):
+    kind = ActivityKind.SCALE
+    label = _l("Scale / météo")
+
+    def clean_config(self, raw):
+        style = raw.get("style") or "faces"
+        if style not in ("faces", "weather", "numbers"):
+            raise invalid(_l("Unknown scale style."))
+        return {"style": style}
+
+    def clean_answer(self, config, state, value, previous, visible_ids=None):
+        return _int(value, 1, SCALE_POINTS, _l("Choose a point from 1 to 5."))
+
+    def tally(self, config, state, answers, contributions=None):
+        counts = [0] * SCALE_POINTS
+        for value in answers:
+            counts[value - 1] += 1
+        total = len(answers)
+        mean = round(sum(answers) / total, 1) if total else None
+        return {"total": total, "counts": counts, "mean": mean}
+
+
+class WordCloud(Kind):
+    kind = ActivityKind.WORDCLOUD
+    label = _l("Word cloud")
+
+    def clean_config(self, raw):
+        words = raw.get("max_words", 3)
+        if isinstance(words, str) and words.isdigit():
+            words = int(words)
+        return {"max_words": _int(words, 1, 3, _l("Between 1 and 3 words per person."))}
+
+    def clean_answer(self, config, state, value, previous, visible_ids=None):
+        if isinstance(value, str):
+            value = [value]
+        message = _l("Write a word.")
+        if not isinstance(value, list):
+            raise invalid(message)
+        words, keys = [], set()
+        for item in value:
+            if isinstance(item, str) and not item.strip():
+                continue
+            word = clean_text(item, limit=MAX_WORD, message=message)
+            if fold(word) not in keys:
+                keys.add(fold(word))
+                words.append(word)
+        if not words:
+            raise invalid(message)
+        if len(words) > config["max_words"]:
+            raise invalid(_l("At most %(n)d words.", n=config["max_words"]))
+        return words
+
+    def tally(self, config, state, answers, contributions=None):
+        hidden = set(state.get("hidden_words", []))
+        counts: Counter[str] = Counter()
+        spellings: dict[str, Counter[str]] = {}
+        for words in answers:
+            for word in words:
+                key = fold(word)
+                if key in hidden:
+                    continue
+                counts[key] += 1
+                spellings.setdefault(key, Counter())[word] += 1
+        words = [
+            {"key": key, "text": spellings[key].most_common(1)[0][0], "count": count}
+            for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:60]
+        ]
+        return {"total": len(answers), "words": words}
+
+
+class Ranking(Kind):
+    kind = ActivityKind.RANKING
+    label = _l("Ranking")
+
+    def clean_config(self, raw):
+        items = _choices(raw.get("items") or raw.get("choices"))
+        return {"choices": items}
+
+    def clean_answer(self, config, state, value, previous, visible_ids=None):
+        n = len(config["choices"])
+        if (
+            not isinstance(value, list)
+            or sorted(value) != list(range(n))
+            or any(isinstance(v, bool) for v in value)
+        ):
+            raise invalid(_l("Put every item in an order."))
+        return value
+
+    def tally(self, config, state, answers, contributions=None):
+        n = len(config["choices"])
+        scores = [0] * n
+        rank_sums = [0] * n
+        for order in answers:
+            for rank, index in enumerate(order):
+                scores[index] += n - rank  # Borda count
+                rank_sums[index] += rank + 1
+        total = len(answers)
+        order = sorted(range(n), key=lambda i: (-scores[i], i))
+        return {
+            "total": total,
+            "order": [
+                {
+                    "index": i,
+                    "score": scores[i],
+                    "mean_rank": round(rank_sums[i] / total, 1) if total else None,
+                }
+                for i in order
+            ],
+        }
+
+
+class Debate(Kind):
+    """Débat mouvant: everyone places themself, may move after discussion."""
+
+    kind = ActivityKind.DEBATE
+    label = _l("Débat mouvant")
+    phases = ("first", "final")
+
+    def clean_config(self, raw):
+        return {
+            "left": clean_text(
+                raw.get("left") or str(_l("Disagree")),
+                limit=MAX_LABEL,
+                message=_l("Name both ends."),
+            ),
+            "right": clean_text(
+                raw.get("right") or str(_l("Agree")), limit=MAX_LABEL, message=_l("Name both ends.")
+            ),
+        }
+
+    def clean_answer(self, config, state, value, previous, visible_ids=None):
+        position = _int(value, 1, SCALE_POINTS, _l("Choose a place from 1 to 5."))
+        previous = previous if isinstance(previous, dict) else {}
+        if state.get("phase", "first") == "first":
+            return {"first": position, "final": position}
+        return {"first": previous.get("first"), "final": position}
+
+    def tally(self, config, state, answers, contributions=None):
+        first, final = [0] * SCALE_POINTS, [0] * SCALE_POINTS
+        moved = 0
+        for value in answers:
+            if value.get("first"):
+                first[value["first"] - 1] += 1
+            final[value["final"] - 1] += 1
+            if value.get("first") and value["first"] != value["final"]:
+                moved += 1
+        return {
+            "total": len(answers),
+            "first": first,
+            "final": final,
+            "moved": moved,
+            "phase": state.get("phase", "first"),
+        }
+
+
+class Ideas(Kind):
+    """Idea wall: post-its, grouped in columns by the animator, then dot voting."""
+
+    kind = ActivityKind.IDEAS
+    label = _l("Idea wall")
+    takes_contributions = True
+    phases = ("collect", "vote")
+
+    def clean_config(self, raw):
+        dots = raw.get("dots", 3)
+        if isinstance(dots, str) and dots.isdigit():
+            dots = int(dots)
+        return {"dots": _int(dots, 1, 10, _l("Between 1 and 10 dots per person."))}
+
+    def clean_answer(self, config, state, value, previous, visible_ids=None):
+        if state.get("phase") != "vote":
+            raise Refused("closed", str(_l("Voting has not started yet.")))
+        message = _l("Place your dots on the ideas.")
+        if not isinstance(value, dict):
+            raise invalid(message)
+        votes = {}
+        for key, count in value.items():
+            try:
+                idea = int(key)
+            except (TypeError, ValueError):
+                raise invalid(message) from None
+            if visible_ids is not None and idea not in visible_ids:
+                raise invalid(message)
+            count = _int(count, 0, config["dots"], message)
+            if count:
+                votes[str(idea)] = count
+        if sum(votes.values()) > config["dots"]:
+            raise invalid(_l("You have %(n)d dots.", n=config["dots"]))
+        return votes
+
+    def tally(self, config, state, answers, contributions=None):
+        dots: Counter[str] = Counter()
+        for votes in answers:
+            dots.update({k: v for k, v in votes.items()})
+        ideas = [
+            {**c, "dots": dots.get(str(c["id"]), 0)}
+            for c in (contributions or [])
+            if not c["hidden"]
+        ]
+        if state.get("phase") == "vote":
+            ideas.sort(key=lambda c: (-c["dots"], c["id"]))
+        columns = state.get("columns", [])
+        return {
+            "total": len(answers),
+            "ideas": ideas,
+            "columns": columns,
+            "phase": state.get("phase", "collect"),
+            "count": len(ideas),
+        }
+
+
+class Questions(Kind):
+    """Questions to the group or a guest, with upvotes and moderation."""
+
+    kind = ActivityKind.QUESTIONS
+    label = _l("Questions")
+    takes_contributions = True
+
+    def clean_answer(self, config, state, value, previous, visible_ids=None):
+        message = _l("Choose the questions you want asked.")
+        if not isinstance(value, list):
+            raise invalid(message)
+        ids = set()
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, int):
+                raise invalid(message)
+            if visible_ids is not None and item not in visible_ids:
+                raise invalid(message)
+            ids.add(item)
+        return sorted(ids)
+
+    def tally(self, config, state, answers, contributions=None):
+        votes: Counter[int] = Counter()
+        for upvoted in answers:
+            votes.update(upvoted)
+        questions = [
+            {**c, "votes": votes.get(c["id"], 0)} for c in (contributions or []) if not c["hidden"]
+        ]
+        questions.sort(key=lambda q: (q["answered"], -q["votes"], q["id"]))
+        return {"total": len(answers), "questions": questions, "count": len(questions)}
+
+
+KINDS: dict[ActivityKind, Kind] = {
+    k.kind: k() for k in (Poll, Scale, WordCloud, Ideas, Ranking, Quiz, Debate, Questions)
+}
+
+
+def get(kind: ActivityKind | str) -> Kind:
+    return KINDS[ActivityKind(kind)]
+
+
+def initial_state(kind: ActivityKind | str) -> dict:
+    phases = get(kind).phases
+    return {"phase": phases[0]} if phases else {}

@@ -1,0 +1,100 @@
+// Live board client: phones (participant), projector (screen), control panel.
+// Everything works without this script (plain forms); with it, answers go over
+// Socket.IO, are kept in an outbox until the server acknowledges them (stored),
+// and the page follows the board without reloading.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-live-role]");
+  if (!root || !window.io) return;
+  var role = root.getAttribute("data-live-role");
+  var code = root.getAttribute("data-live-code");
+  var fragmentUrl = root.getAttribute("data-live-fragment");
+  var body = document.body;
+  var t = function (k) { return body.getAttribute("data-t-" + k) || ""; };
+  var $ = function (s) { return document.querySelector(s); };
+  var socket = io("/live", { auth: { code: code, role: role, key: root.getAttribute("data-live-key") } });
+
+  function reload(target) {
+    if (window.htmx && $(target)) htmx.ajax("GET", fragmentUrl, { target: target, swap: "outerHTML" });
+  }
+  function version(sel) { var el = $(sel); return el ? +el.getAttribute("data-version") : -1; }
+
+  if (role === "participant") {
+    var key = "fac-outbox-" + code;
+    var outbox = {};
+    try { outbox = JSON.parse(localStorage.getItem(key)) || {}; } catch (e) { outbox = {}; }
+    var save = function () { try { localStorage.setItem(key, JSON.stringify(outbox)); } catch (e) {} };
+    var uid = function () {
+      var a = new Uint8Array(12);
+      (window.crypto || window.msCrypto).getRandomValues(a);
+      return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    };
+    var say = function (text, ok) {
+      var r = $("[data-receipt]");
+      if (r) { r.textContent = text; r.className = "receipt" + (ok ? " receipt-ok" : ""); }
+    };
+    var send = function (id) {
+      var item = outbox[id];
+      if (!item || !socket.connected) return;
+      socket.timeout(8000).emit(item.event, item.payload, function (err, ack) {
+        if (err) return; // no answer in time: kept, sent again on reconnection
+        if (ack && ack.ok) {
+          delete outbox[id]; save(); say(t("received"), true);
+          if (item.event === "contribute") reload("#activity");
+        } else if (ack && ack.error === "rate_limited") {
+          setTimeout(function () { send(id); }, 1500);
+        } else {
+          delete outbox[id]; save(); say((ack && ack.message) || t("error"));
+        }
+      });
+    };
+    var flush = function () { Object.keys(outbox).forEach(send); };
+    document.addEventListener("submit", function (ev) {
+      var form = ev.target.closest("[data-live-form]");
+      if (!form || !socket.connected) return; // plain form / htmx over HTTP
+      ev.preventDefault(); ev.stopImmediatePropagation();
+      var data = new FormData(form), fields = {};
+      data.forEach(function (v, k) { if (k !== "csrf_token") (fields[k] = fields[k] || []).push(v); });
+      var kind = form.getAttribute("data-live-form");
+      var payload = { activity_id: +fields.activity_id[0], client_id: fields.client_id[0] };
+      if (kind === "contribute") { payload.text = (fields.text || [""])[0]; } else { payload.fields = fields; }
+      var id = kind + ":" + payload.activity_id + (kind === "contribute" ? ":" + payload.client_id : "");
+      outbox[id] = { event: kind, payload: payload }; save();
+      form.querySelector("[name=client_id]").value = uid(); // a later change is a new submission
+      if (kind === "contribute") form.reset();
+      say(t("sending")); send(id);
+    }, true);
+    var line = $("[data-connection]");
+    socket.on("connect", function () { if (line) line.hidden = true; flush(); });
+    socket.on("disconnect", function () { if (line) { line.textContent = t("offline"); line.hidden = false; } });
+    socket.on("state", function (s) {
+      var el = $("#activity");
+      var current = el && el.getAttribute("data-activity");
+      if (s.version !== version("#activity") || String(s.activity ? s.activity.id : "") !== (current || "")) reload("#activity");
+    });
+  } else if (role === "screen") {
+    socket.on("state", function (s) { if (s.version !== version("#screen-activity")) reload("#screen-activity"); });
+    socket.on("results", function (r) {
+      var box = $("#screen-results");
+      if (r.version !== version("#screen-activity")) return reload("#screen-activity");
+      if (box) box.innerHTML = r.html;
+    });
+    socket.on("presence", function (p) { var c = $("[data-connected]"); if (c) c.textContent = p.connected; });
+  } else if (role === "control") {
+    var timer = null;
+    var refresh = function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var a = document.activeElement;
+        if (a && a.closest && a.closest("#panel") && /INPUT|SELECT|TEXTAREA/.test(a.tagName)) return;
+        reload("#panel");
+      }, 250);
+    };
+    socket.on("state", refresh);
+    socket.on("results", refresh);
+    socket.on("presence", function (p) {
+      var box = $("#connected");
+      if (box && p.html) { box.innerHTML = p.html; if (window.htmx) htmx.process(box); }
+    });
+  }
+})();
