@@ -1,6 +1,7 @@
 """Every model, imported once so that the metadata (and Alembic) knows all tables."""
 
 from .accounts.models import Invitation, Organisation, Role, User, invitation_spaces
+from .audit.models import AuditEntry
 from .live.models import (
     Activity,
     ActivityKind,
@@ -11,7 +12,17 @@ from .live.models import (
     Handover,
     LiveParticipant,
 )
-from .participants.models import Attendance, AttendanceStatus, Participant, SpaceParticipant
+from .participants.models import (
+    Attendance,
+    AttendanceStatus,
+    CoAnimation,
+    CoAnimationKind,
+    Participant,
+    ParticipantDevice,
+    ParticipantLink,
+    SpaceParticipant,
+)
+from .planning.models import PlanItem, SessionTemplate, Tool
 from .spaces.models import Space, SpaceKind, SpaceMembership
 from .workshops.models import Cycle, WorkshopSession
 
@@ -22,7 +33,10 @@ __all__ = [
     "Answer",
     "Attendance",
     "AttendanceStatus",
+    "AuditEntry",
     "Board",
+    "CoAnimation",
+    "CoAnimationKind",
     "Contribution",
     "Cycle",
     "Handover",
@@ -30,11 +44,16 @@ __all__ = [
     "LiveParticipant",
     "Organisation",
     "Participant",
+    "ParticipantDevice",
+    "ParticipantLink",
+    "PlanItem",
     "Role",
+    "SessionTemplate",
     "Space",
     "SpaceKind",
     "SpaceMembership",
     "SpaceParticipant",
+    "Tool",
     "User",
     "WorkshopSession",
     "invitation_spaces",

@@ -107,6 +107,10 @@ class LiveParticipant(db.Model):
     )
     device_hash: Mapped[str] = mapped_column(sa.String(64))
     pseudonym: Mapped[str | None] = mapped_column(sa.String(40))  # None: stays anonymous
+    # The participant record this phone is linked to (check-in confirmed, or known phone).
+    participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
     language: Mapped[str] = mapped_column(sa.String(8), default="fr")
     connections: Mapped[int] = mapped_column(default=0)  # open sockets right now
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -7,7 +7,7 @@ health information: what is not stored cannot leak.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,18 +18,32 @@ from ..extensions import db
 from ..spaces.models import Space
 from ..workshops.models import WorkshopSession
 
+CONSENTS = ("journey", "photos", "testimony")
+
 
 class Participant(TimestampMixin, db.Model):
-    """A person taking part, by the pseudonym they chose."""
+    """A person taking part, by the pseudonym they chose.
+
+    What is held: the pseudonym, languages spoken, consent choices, who brought them
+    (mobilisation) and optional staff notes — never health information.
+    """
 
     __tablename__ = "participants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     pseudonym: Mapped[str] = mapped_column(sa.String(40))
+    languages: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")
+    # {"journey": bool, "photos": bool, "testimony": bool}: what the person agreed to.
+    consents: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    notes: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    brought_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="SET NULL")
+    )
 
     organisation: Mapped[Organisation] = relationship()
     spaces: Mapped[list[Space]] = relationship(secondary="space_participants")
+    brought_by: Mapped[Participant | None] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<Participant {self.id}>"
@@ -64,8 +78,9 @@ class Attendance(db.Model):
     session_id: Mapped[int] = mapped_column(
         sa.ForeignKey("workshop_sessions.id", ondelete="CASCADE"), index=True
     )
-    participant_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    # NULL once the person asked to be erased: the session's counts stay right.
+    participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[AttendanceStatus] = mapped_column(
         sa.Enum(
@@ -75,9 +90,93 @@ class Attendance(db.Model):
             values_callable=lambda e: [m.value for m in e],
         )
     )
+    # Kept on the row (not recomputed after an erasure): first time present in the structure.
+    first_visit: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    source: Mapped[str] = mapped_column(
+        sa.String(20), default="roll_call", server_default="roll_call"
+    )  # or "check_in"
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     session: Mapped[WorkshopSession] = relationship()
-    participant: Mapped[Participant] = relationship()
+    participant: Mapped[Participant | None] = relationship()
     recorded_by: Mapped[User | None] = relationship()
+
+
+class ParticipantDevice(db.Model):
+    """A phone known to belong to a participant (same identity as on the live board)."""
+
+    __tablename__ = "participant_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ParticipantLink(db.Model):
+    """A one-time sign-in link (shown as a QR code) for a participant who changed phones."""
+
+    __tablename__ = "participant_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CoAnimationKind(enum.StrEnum):
+    BOARD = "board"  # drove the live board (recorded from a handover)
+    ANIMATED_TOOL = "animated_tool"  # animated a tool or part of a session
+    REUSED_TOOL = "reused_tool"  # reused an animation tool elsewhere
+    PROPOSED_SPACE = "proposed_space"  # proposed a new space
+    LED_PROJECT = "led_project"  # led a project group
+
+
+class CoAnimation(db.Model):
+    """A participant animating (faire avec): on the board, or recorded by staff."""
+
+    __tablename__ = "co_animations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
+    # Until a phone is linked to a participant, a handover is known by its live participant.
+    live_participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("live_participants.id", ondelete="SET NULL"), index=True
+    )
+    space_id: Mapped[int] = mapped_column(sa.ForeignKey("spaces.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("workshop_sessions.id", ondelete="SET NULL")
+    )
+    kind: Mapped[CoAnimationKind] = mapped_column(
+        sa.Enum(
+            CoAnimationKind,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    handover_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("handovers.id", ondelete="SET NULL"), unique=True
+    )
+    activity_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("activities.id", ondelete="SET NULL")
+    )
+    tool_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tools.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    occurred_on: Mapped[date] = mapped_column(sa.Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    participant: Mapped[Participant | None] = relationship()
+    space: Mapped[Space] = relationship()
+    session: Mapped[WorkshopSession | None] = relationship()

@@ -15,7 +15,17 @@ from .. import factories
 
 def test_participants_table_holds_no_identifying_or_health_field(app):
     columns = {c["name"] for c in sa.inspect(db.engine).get_columns("participants")}
-    assert columns == {"id", "organisation_id", "pseudonym", "created_at"}
+    # A new column here must be justified: no e-mail, phone, legal name or health field.
+    assert columns == {
+        "id",
+        "organisation_id",
+        "pseudonym",
+        "created_at",
+        "languages",
+        "consents",
+        "notes",
+        "brought_by_id",
+    }
 
 
 def test_pseudonym_is_required_and_short(world):

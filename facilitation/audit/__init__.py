@@ -1,0 +1,1 @@
+"""Audit log: who read, exported, merged or erased a participant's data."""
