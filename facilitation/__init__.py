@@ -69,6 +69,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .live import bp as live_bp
     from .live import events as live_events
     from .main import bp as main_bp
+    from .participants import bp as participants_bp
+    from .participants import me_bp
     from .spaces import bp as spaces_bp
     from .workshops import bp as workshops_bp
 
@@ -77,6 +79,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(spaces_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(live_bp)
+    app.register_blueprint(participants_bp)
+    app.register_blueprint(me_bp)
     live_events.init_app(app)
 
     from .core import errors

@@ -16,7 +16,15 @@ from ..extensions import db
 from ..live import kinds
 from ..live.models import Activity, ActivityKind, ActivityStatus, Board
 from ..live.services import new_join_code
-from ..participants.models import Attendance, AttendanceStatus, Participant, SpaceParticipant
+from ..participants import services as participants_services
+from ..participants.models import (
+    Attendance,
+    AttendanceStatus,
+    CoAnimation,
+    CoAnimationKind,
+    Participant,
+    SpaceParticipant,
+)
 from ..spaces.models import Space, SpaceKind, SpaceMembership
 from ..workshops.models import Cycle, WorkshopSession
 
@@ -197,6 +205,36 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
             )
     board = _demo_board(next(s for s in sessions if s.starts_on >= today))
     db.session.commit()
+    for participant in participants:
+        participants_services.recompute_first_visits(participant.id)
+    # Soleil brought Mimosa, animated the météo at the second session, proposed a space.
+    soleil, mimosa = participants[0], participants[1]
+    mimosa.brought_by_id = soleil.id
+    db.session.add_all(
+        [
+            CoAnimation(
+                organisation_id=org.id,
+                participant_id=soleil.id,
+                space_id=arnaud.id,
+                session_id=sessions[1].id,
+                kind=CoAnimationKind.ANIMATED_TOOL,
+                note="A animé la météo d'arrivée",
+                occurred_on=sessions[1].starts_on,
+                recorded_by_id=users["amina"].id,
+            ),
+            CoAnimation(
+                organisation_id=org.id,
+                participant_id=soleil.id,
+                space_id=arnaud.id,
+                kind=CoAnimationKind.PROPOSED_SPACE,
+                note="Propose un groupe « santé des femmes »",
+                occurred_on=sessions[2].starts_on,
+                recorded_by_id=users["amina"].id,
+            ),
+        ]
+    )
+    db.session.commit()
+    journey_token = participants_services.create_sign_in_link(None, soleil)
 
     def space_entry(space: Space) -> dict:
         return {
@@ -221,6 +259,10 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
             },
         ],
         "other_space_url": url_for("spaces.detail", space_id=izards.id, _external=True),
+        "participant": {
+            "pseudonym": soleil.pseudonym,
+            "journey_url": url_for("me.sign_in", token=journey_token, _external=True),
+        },
         "live": {
             "join_code": board.join_code,
             "join_url": url_for("live.board", code=board.join_code, _external=True),

@@ -19,6 +19,7 @@ from ..accounts.models import User
 from ..core.database import utcnow
 from ..core.exceptions import NotFound, ValidationError
 from ..extensions import db
+from ..participants.models import CoAnimation, CoAnimationKind, ParticipantDevice
 from ..workshops import services as workshops
 from ..workshops.models import WorkshopSession
 from . import bus, kinds
@@ -239,6 +240,14 @@ def join(board: Board, device_key: str, *, pseudonym: str | None, language: str)
         if participant is None:
             participant = LiveParticipant(board_id=board.id, device_hash=device_hash)
             db.session.add(participant)
+        if participant.participant_id is None:
+            # A phone already linked to a participant (an earlier check-in, a sign-in link)
+            # is recognised: same pseudonymous identity from one session to the next.
+            participant.participant_id = db.session.scalar(
+                sa.select(ParticipantDevice.participant_id).where(
+                    ParticipantDevice.device_hash == device_hash
+                )
+            )
         participant.pseudonym = pseudonym
         participant.language = language
         participant.last_seen_at = utcnow()
@@ -343,7 +352,7 @@ def submit_answer(
 ) -> Stored:
     """Store a participant's answer, once. A retry of the same submission changes nothing."""
     client_id = _clean_client_id(client_id)
-    activity = _open_activity(participant, activity_id)
+    activity = get_activity(participant.board, activity_id)
     kind = kinds.get(activity.kind)
     existing = db.session.scalar(
         sa.select(Answer).where(
@@ -351,7 +360,9 @@ def submit_answer(
         )
     )
     if existing is not None and existing.client_id == client_id:
+        # A retry of a stored answer (its ack was lost) is acknowledged, even once closed.
         return Stored(activity.id, duplicate=True)
+    activity = _open_activity(participant, activity_id)
     visible = _visible_contribution_ids(activity) if kind.takes_contributions else None
     clean = kind.clean_answer(
         activity.config, activity.state, value, existing.value if existing else None, visible
@@ -388,18 +399,20 @@ def submit_answer(
 def contribute(participant: LiveParticipant, activity_id: Any, client_id: Any, text: Any) -> Stored:
     """Add a post-it or a question. A retry with the same client id adds nothing."""
     client_id = _clean_client_id(client_id)
-    activity = _open_activity(participant, activity_id)
-    if not kinds.get(activity.kind).takes_contributions:
-        raise Refused("invalid", _("This activity takes answers, not contributions."))
-    if activity.kind is ActivityKind.IDEAS and activity.state.get("phase") != "collect":
-        raise Refused("closed", _("The wall is closed: now is the time to vote."))
+    activity = get_activity(participant.board, activity_id)
     existing = db.session.scalar(
         sa.select(Contribution).where(
             Contribution.activity_id == activity.id, Contribution.client_id == client_id
         )
     )
     if existing is not None:
+        # A retry of a stored contribution (its ack was lost) is acknowledged, even once closed.
         return Stored(activity.id, duplicate=True, contribution_id=existing.id)
+    activity = _open_activity(participant, activity_id)
+    if not kinds.get(activity.kind).takes_contributions:
+        raise Refused("invalid", _("This activity takes answers, not contributions."))
+    if activity.kind is ActivityKind.IDEAS and activity.state.get("phase") != "collect":
+        raise Refused("closed", _("The wall is closed: now is the time to vote."))
     clean = kinds.clean_text(
         text, limit=kinds.MAX_TEXT, message=_("Write something before sending.")
     )
@@ -662,15 +675,32 @@ def _handover(actor, board, payload):
     scope = payload.get("scope", "session")
     activity_id = _current(board).id if scope == "activity" else None
     _end_handovers(board)
+    handover = Handover(
+        board_id=board.id,
+        participant_id=participant.id,
+        activity_id=activity_id,
+        given_by_id=actor.user.id,
+    )
+    db.session.add(handover)
+    db.session.flush()
+    # Every handover is co-animation of the session: recorded now, linked to the person's
+    # record as soon as the phone is (check-in), or at once if it already is.
+    session = board.session
     db.session.add(
-        Handover(
-            board_id=board.id,
-            participant_id=participant.id,
+        CoAnimation(
+            organisation_id=session.cycle.space.organisation_id,
+            participant_id=participant.participant_id,
+            live_participant_id=participant.id,
+            space_id=session.cycle.space_id,
+            session_id=session.id,
+            kind=CoAnimationKind.BOARD,
+            handover_id=handover.id,
             activity_id=activity_id,
-            given_by_id=actor.user.id,
+            occurred_on=session.starts_on,
+            recorded_by_id=actor.user.id,
         )
     )
-    return (bus.CONTROL, bus.STATE)
+    return (bus.STATE, bus.CONTROL)
 
 
 def _end_handovers(board: Board) -> None:
@@ -683,7 +713,7 @@ def _end_handovers(board: Board) -> None:
 
 def _take_back(actor, board, payload):
     _end_handovers(board)
-    return (bus.CONTROL, bus.STATE)
+    return (bus.STATE, bus.CONTROL)
 
 
 _ACTIONS = {

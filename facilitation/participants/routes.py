@@ -1,0 +1,294 @@
+"""Staff pages: roll call, participants of a space, a participant's journey and record,
+merging duplicates, export and erasure, the cycle overview and the audit log."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..audit import services as audit
+from ..core.exceptions import ValidationError
+from ..core.web import attach_error, form_status, is_htmx
+from ..spaces import services as spaces
+from ..workshops import services as workshops
+from . import bp, services
+from .forms import CoAnimationForm, NewcomerForm, ParticipantForm
+from .models import CONSENTS, AttendanceStatus
+
+
+@bp.before_request
+@login_required
+def _staff_only():
+    """Every page here is for logged-in staff."""
+
+
+def _brought_by_choices(space) -> list[tuple[str, str]]:
+    people = services.list_space_participants(current_user, space)
+    return [("", _("Nobody / I don't know"))] + [(str(p.id), p.pseudonym) for p in people]
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+# --- roll call --------------------------------------------------------------------------
+
+
+def _roll_call_context(session, newcomer: NewcomerForm | None = None) -> dict:
+    roll = services.roll_call(current_user, session)
+    form = newcomer or NewcomerForm(formdata=None)
+    form.brought_by.choices = _brought_by_choices(session.cycle.space)
+    return {"roll": roll, "session": session, "newcomer": form}
+
+
+@bp.get("/seances/<int:session_id>/presences")
+def roll_call(session_id: int):
+    """Roll call on the phone: tap to mark present, excused; add a newcomer; confirm phones."""
+    session = workshops.get_session(current_user, session_id)
+    return render_template("participants/roll_call.html", **_roll_call_context(session))
+
+
+@bp.post("/seances/<int:session_id>/presences/<int:participant_id>")
+def mark(session_id: int, participant_id: int):
+    """Mark one person (htmx: only their row changes)."""
+    session = workshops.get_session(current_user, session_id)
+    participant = services.get_participant(current_user, participant_id)
+    status = request.form.get("status", "")
+    if status == "clear":
+        services.clear_attendance(current_user, session, participant)
+    elif status in {s.value for s in AttendanceStatus}:
+        services.record_attendance(current_user, session, participant, status)
+    if is_htmx():
+        return render_template("participants/_roll_call.html", **_roll_call_context(session))
+    return redirect(url_for("participants.roll_call", session_id=session.id))
+
+
+@bp.post("/seances/<int:session_id>/presences/nouveau")
+def newcomer(session_id: int):
+    """Add a newcomer inline, marked present (with who brought them, if known)."""
+    session = workshops.get_session(current_user, session_id)
+    form = NewcomerForm()
+    form.brought_by.choices = _brought_by_choices(session.cycle.space)
+    if form.validate_on_submit():
+        try:
+            services.add_newcomer(
+                current_user,
+                session,
+                form.pseudonym.data,
+                brought_by_id=_int_or_none(form.brought_by.data),
+            )
+        except ValidationError as error:
+            attach_error(form, error)
+        else:
+            form = None
+    context = _roll_call_context(session, form)
+    template = "participants/_roll_call.html" if is_htmx() else "participants/roll_call.html"
+    return render_template(template, **context), form_status(context["newcomer"])
+
+
+@bp.post("/seances/<int:session_id>/presences/telephone/<int:live_participant_id>")
+def confirm_check_in(session_id: int, live_participant_id: int):
+    """One tap: the person who joined from their phone is present."""
+    session = workshops.get_session(current_user, session_id)
+    services.confirm_check_in(
+        current_user,
+        session,
+        live_participant_id,
+        participant_id=_int_or_none(request.form.get("participant_id")),
+    )
+    if is_htmx():
+        return render_template("participants/_roll_call.html", **_roll_call_context(session))
+    return redirect(url_for("participants.roll_call", session_id=session.id))
+
+
+# --- participants ----------------------------------------------------------------------------
+
+
+@bp.get("/espaces/<int:space_id>/participants")
+def space_participants(space_id: int):
+    """The participants known in a space, by pseudonym."""
+    space = spaces.get_space(current_user, space_id)
+    return render_template(
+        "participants/index.html",
+        space=space,
+        participants=services.list_space_participants(current_user, space),
+    )
+
+
+def _participant_form(participant, formdata=None) -> ParticipantForm:
+    form = ParticipantForm(formdata=formdata, obj=participant if formdata is None else None)
+    if formdata is None:
+        for key in CONSENTS:
+            getattr(form, f"consent_{key}").data = bool((participant.consents or {}).get(key))
+        form.brought_by.data = str(participant.brought_by_id or "")
+    choices = [("", _("Nobody / I don't know"))]
+    for space in participant.spaces:
+        for p in services.list_space_participants(current_user, space) if _visible(space) else []:
+            if p.id != participant.id and (str(p.id), p.pseudonym) not in choices:
+                choices.append((str(p.id), p.pseudonym))
+    form.brought_by.choices = choices
+    return form
+
+
+def _visible(space) -> bool:
+    return space in spaces.list_spaces(current_user, include_archived=True)
+
+
+def _participant_context(participant, form=None, co_form=None) -> dict:
+    co_form = co_form or CoAnimationForm(formdata=None, occurred_on=date.today())
+    co_form.space.choices = [(s.id, s.name) for s in participant.spaces if _visible(s)]
+    return {
+        "participant": participant,
+        "journey": services.staff_journey(current_user, participant),
+        "form": form or _participant_form(participant),
+        "co_form": co_form,
+    }
+
+
+@bp.route("/participants/<int:participant_id>", methods=["GET", "POST"])
+def participant(participant_id: int):
+    """A participant's journey (timeline, not a score) and record. Reads are audited."""
+    person = services.get_participant(current_user, participant_id)
+    form = _participant_form(person, request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.update_participant(
+                current_user,
+                person,
+                services.ParticipantData(
+                    pseudonym=form.pseudonym.data,
+                    languages=form.languages.data,
+                    consents={key: getattr(form, f"consent_{key}").data for key in CONSENTS},
+                    notes=form.notes.data,
+                    brought_by_id=_int_or_none(form.brought_by.data),
+                ),
+            )
+        except ValidationError as error:
+            attach_error(form, error)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("participants.participant", participant_id=person.id))
+    return render_template(
+        "participants/participant.html", **_participant_context(person, form)
+    ), form_status(form)
+
+
+@bp.post("/participants/<int:participant_id>/co-animation")
+def add_co_animation(participant_id: int):
+    """Record co-animation done off the app."""
+    person = services.get_participant(current_user, participant_id)
+    form = CoAnimationForm()
+    form.space.choices = [(s.id, s.name) for s in person.spaces if _visible(s)]
+    if form.validate_on_submit():
+        try:
+            services.add_co_animation(
+                current_user,
+                person,
+                kind=form.kind.data,
+                space=spaces.get_space(current_user, form.space.data),
+                occurred_on=form.occurred_on.data,
+                note=form.note.data or "",
+            )
+        except ValidationError as error:
+            attach_error(form, error)
+        else:
+            flash(_("Co-animation recorded. Thank you for noting it!"), "success")
+            return redirect(url_for("participants.participant", participant_id=person.id))
+    return render_template(
+        "participants/participant.html", **_participant_context(person, co_form=form)
+    ), form_status(form)
+
+
+@bp.get("/participants/<int:participant_id>/export.json")
+def export(participant_id: int):
+    """Everything held on a participant, as a JSON file (audited)."""
+    person = services.get_participant(current_user, participant_id)
+    data = services.staff_export(current_user, person)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="participant-{person.id}.json"'},
+    )
+
+
+@bp.route("/participants/<int:participant_id>/effacer", methods=["GET", "POST"])
+def erase(participant_id: int):
+    """Erase a participant at their request (after a confirmation page)."""
+    person = services.get_participant(current_user, participant_id)
+    if request.method == "POST" and request.form.get("confirm") == person.pseudonym:
+        space = next(iter(person.spaces), None)
+        services.staff_erase(current_user, person)
+        flash(_("The person's data is erased. Anonymous counts are kept."), "success")
+        if space is not None:
+            return redirect(url_for("participants.space_participants", space_id=space.id))
+        return redirect(url_for("main.dashboard"))
+    error = request.method == "POST"
+    return render_template("participants/erase.html", participant=person, error=error), (
+        422 if error else 200
+    )
+
+
+@bp.route("/participants/<int:participant_id>/fusionner", methods=["GET", "POST"])
+def merge(participant_id: int):
+    """Merge a duplicate into this participant: preview, then confirm."""
+    keep = services.get_participant(current_user, participant_id)
+    other_id = _int_or_none(request.values.get("avec"))
+    candidates = []
+    for space in keep.spaces:
+        if _visible(space):
+            candidates += [
+                p
+                for p in services.list_space_participants(current_user, space)
+                if p.id != keep.id and p not in candidates
+            ]
+    preview = None
+    if other_id is not None:
+        other = services.get_participant(current_user, other_id)
+        try:
+            preview = services.merge_preview(current_user, keep, other)
+        except ValidationError as error:
+            flash(error.message, "error")
+        else:
+            if request.method == "POST" and request.form.get("confirm") == "1":
+                services.merge(current_user, keep, other)
+                flash(
+                    _("%(a)s and %(b)s are now one person.", a=keep.pseudonym, b=other.pseudonym),
+                    "success",
+                )
+                return redirect(url_for("participants.participant", participant_id=keep.id))
+    return render_template(
+        "participants/merge.html", keep=keep, candidates=candidates, preview=preview
+    )
+
+
+@bp.post("/participants/<int:participant_id>/lien")
+def sign_in_link(participant_id: int):
+    """A one-time link (and its QR code) that opens "mon parcours" on the person's phone."""
+    from ..live.routes import qr_svg
+
+    person = services.get_participant(current_user, participant_id)
+    token = services.create_sign_in_link(current_user, person)
+    url = url_for("me.sign_in", token=token, _external=True)
+    return render_template("participants/link.html", participant=person, url=url, qr=qr_svg(url))
+
+
+# --- overviews ---------------------------------------------------------------------------------
+
+
+@bp.get("/cycles/<int:cycle_id>/vue-d-ensemble")
+def cycle_overview(cycle_id: int):
+    """Per session: how many came, were new, co-animated — and who moved to co-animating."""
+    cycle = workshops.get_cycle(current_user, cycle_id)
+    return render_template(
+        "participants/cycle_overview.html", overview=services.cycle_overview(current_user, cycle)
+    )
+
+
+@bp.get("/journal")
+def audit_log():
+    """Coordinator: every read of a journey, export, merge and erasure."""
+    return render_template("participants/audit.html", entries=audit.entries(current_user))
