@@ -150,6 +150,8 @@ def answer_from_fields(kind: ActivityKind | str, fields: dict[str, list[str]]) -
         for name, values in fields.items():
             if name.startswith("rank-") and values:
                 ranks[name[5:]] = values[0]
+        if len(set(ranks.values())) != len(ranks):
+            return None  # two items at the same place: refused, not silently reordered
         try:
             return [int(item) for item, _rank in sorted(ranks.items(), key=lambda kv: int(kv[1]))]
         except (TypeError, ValueError):

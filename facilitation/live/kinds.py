@@ -262,8 +262,9 @@ class Ranking(Kind):
         n = len(config["choices"])
         if (
             not isinstance(value, list)
+            # ints only: a string made sorted() raise, a float (1.0) passed and broke the tally
+            or any(isinstance(v, bool) or not isinstance(v, int) for v in value)
             or sorted(value) != list(range(n))
-            or any(isinstance(v, bool) for v in value)
         ):
             raise invalid(_l("Put every item in an order."))
         return value

@@ -9,14 +9,17 @@ and drops its tables in the given database, never competes with it.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,27 +118,27 @@ def _is_postgresql(url: str) -> bool:
     return url.startswith(("postgres://", "postgresql://", "postgresql+"))
 
 
-def _create_postgresql_database(given_url: str) -> str:
+def _create_postgresql_database(given_url: str, name: str = E2E_DATABASE) -> str:
     """Create an empty ``facilitation_e2e`` database next to the given one; return its URL."""
     import sqlalchemy as sa
 
     from facilitation.config import normalise_database_url
 
     admin_url = sa.engine.make_url(normalise_database_url(given_url))
-    if admin_url.database == E2E_DATABASE:
+    if admin_url.database and admin_url.database.startswith(E2E_DATABASE):
         pytest.fail(
-            f"--database-url must not point at {E2E_DATABASE}: the browser tests "
+            f"--database-url must not point at {admin_url.database}: the browser tests "
             "drop and recreate that database.",
             pytrace=False,
         )
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            _drop_postgresql_database(conn)
-            conn.execute(sa.text(f"CREATE DATABASE {E2E_DATABASE}"))
+            _drop_postgresql_database(conn, name)
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
     finally:
         admin.dispose()
-    e2e_url = admin_url.set(database=E2E_DATABASE)
+    e2e_url = admin_url.set(database=name)
     # A fresh database is empty, but reset the schema anyway: `db upgrade` starts from nothing.
     engine = sa.create_engine(e2e_url, isolation_level="AUTOCOMMIT")
     try:
@@ -147,7 +150,7 @@ def _create_postgresql_database(given_url: str) -> str:
     return e2e_url.render_as_string(hide_password=False)
 
 
-def _drop_postgresql_database(conn) -> None:
+def _drop_postgresql_database(conn, name: str = E2E_DATABASE) -> None:
     import sqlalchemy as sa
 
     conn.execute(
@@ -155,12 +158,12 @@ def _drop_postgresql_database(conn) -> None:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = :name AND pid <> pg_backend_pid()"
         ),
-        {"name": E2E_DATABASE},
+        {"name": name},
     )
-    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {E2E_DATABASE}"))
+    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
 
 
-def _drop_postgresql_database_at(given_url: str) -> None:
+def _drop_postgresql_database_at(given_url: str, name: str = E2E_DATABASE) -> None:
     import sqlalchemy as sa
 
     from facilitation.config import normalise_database_url
@@ -168,7 +171,7 @@ def _drop_postgresql_database_at(given_url: str) -> None:
     admin = sa.create_engine(normalise_database_url(given_url), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            _drop_postgresql_database(conn)
+            _drop_postgresql_database(conn, name)
     finally:
         admin.dispose()
 
@@ -213,14 +216,13 @@ def _wait_until_healthy(process: subprocess.Popen, port: int, server: LiveServer
     )
 
 
-@pytest.fixture(scope="session")
-def live_server(request, tmp_path_factory):
+@contextlib.contextmanager
+def _serve(request, workdir: Path, database_name: str = E2E_DATABASE) -> Iterator[LiveServer]:
     """`flask serve` on a free port, on a migrated database filled by `flask seed-demo`."""
-    workdir = tmp_path_factory.mktemp("e2e-server")
     given_url = request.config.getoption("--database-url", default=None)
     postgres_admin_url = given_url if given_url and _is_postgresql(given_url) else None
     if postgres_admin_url:
-        database_url = _create_postgresql_database(postgres_admin_url)
+        database_url = _create_postgresql_database(postgres_admin_url, database_name)
     else:
         # Also for a SQLite --database-url: the main suite owns that file.
         database_url = f"sqlite:///{workdir / 'e2e.sqlite3'}"
@@ -278,7 +280,30 @@ def live_server(request, tmp_path_factory):
                 process.kill()
                 process.wait(timeout=10)
         if postgres_admin_url:
-            _drop_postgresql_database_at(postgres_admin_url)
+            _drop_postgresql_database_at(postgres_admin_url, database_name)
+
+
+@pytest.fixture(scope="session")
+def live_server(request, tmp_path_factory):
+    """`flask serve` on a free port, on a migrated database filled by `flask seed-demo`.
+
+    Shared by the whole session: tests using it must not depend on what others changed.
+    """
+    with _serve(request, tmp_path_factory.mktemp("e2e-server")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def fresh_live_server(request, tmp_path_factory):
+    """Like ``live_server``, but a server and database of the test module's own.
+
+    For modules that change the demo's state (the live board: answers, current
+    activity…) and count on it: nothing else writes to this database.
+    """
+    module = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    name = re.sub(r"[^a-z0-9_]", "_", f"{E2E_DATABASE}_{module}".lower())
+    with _serve(request, tmp_path_factory.mktemp(f"e2e-{module}-server"), name) as server:
+        yield server
 
 
 # --- the browser --------------------------------------------------------------
@@ -303,15 +328,17 @@ def browser():
 
 
 @pytest.fixture
-def open_page(browser, live_server):
-    """``open_page("phone")``: a fresh French browser context at that size, and its page.
+def new_page(browser):
+    """``new_page(viewport={...}, **options)``: a fresh French browser context, and its page.
 
-    Uncaught JavaScript errors are collected in ``page.js_errors``.
+    Any ``browser.new_context`` option may be given (``java_script_enabled=False``,
+    ``storage_state=…``). Uncaught JavaScript errors are collected in ``page.js_errors``.
+    The contexts are closed at the end of the test.
     """
     contexts = []
 
-    def _open(viewport: str):
-        context = browser.new_context(locale="fr-FR", **VIEWPORTS[viewport])
+    def _open(**options):
+        context = browser.new_context(**{"locale": "fr-FR", **options})
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -330,6 +357,15 @@ def open_page(browser, live_server):
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def open_page(new_page, live_server):
+    """``open_page("phone")``: a fresh French browser context at that size, and its page.
+
+    Uncaught JavaScript errors are collected in ``page.js_errors``.
+    """
+    return lambda viewport: new_page(**VIEWPORTS[viewport])
 
 
 @pytest.fixture

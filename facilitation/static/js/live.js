@@ -13,6 +13,9 @@
   var t = function (k) { return body.getAttribute("data-t-" + k) || ""; };
   var $ = function (s) { return document.querySelector(s); };
   var socket = io("/live", { auth: { code: code, role: role, key: root.getAttribute("data-live-key") } });
+  // Connection state on the root element (styles and browser tests can follow it).
+  socket.on("connect", function () { root.setAttribute("data-live-socket", "connected"); });
+  socket.on("disconnect", function () { root.setAttribute("data-live-socket", "disconnected"); });
 
   function reload(target) {
     if (window.htmx && $(target)) htmx.ajax("GET", fragmentUrl, { target: target, swap: "outerHTML" });
@@ -51,7 +54,8 @@
     var flush = function () { Object.keys(outbox).forEach(send); };
     document.addEventListener("submit", function (ev) {
       var form = ev.target.closest("[data-live-form]");
-      if (!form || !socket.connected) return; // plain form / htmx over HTTP
+      if (!form) return;
+      // Even offline: the answer waits in the outbox and goes when the socket is back.
       ev.preventDefault(); ev.stopImmediatePropagation();
       var data = new FormData(form), fields = {};
       data.forEach(function (v, k) { if (k !== "csrf_token") (fields[k] = fields[k] || []).push(v); });
@@ -62,7 +66,7 @@
       outbox[id] = { event: kind, payload: payload }; save();
       form.querySelector("[name=client_id]").value = uid(); // a later change is a new submission
       if (kind === "contribute") form.reset();
-      say(t("sending")); send(id);
+      if (socket.connected) { say(t("sending")); send(id); } else { say(t("offline")); }
     }, true);
     var line = $("[data-connection]");
     socket.on("connect", function () { if (line) line.hidden = true; flush(); });
@@ -86,15 +90,21 @@
       clearTimeout(timer);
       timer = setTimeout(function () {
         var a = document.activeElement;
-        if (a && a.closest && a.closest("#panel") && /INPUT|SELECT|TEXTAREA/.test(a.tagName)) return;
+        // Someone typing or choosing in the panel: not under their fingers; try again soon.
+        if (a && a.closest && a.closest("#panel") && /INPUT|SELECT|TEXTAREA/.test(a.tagName)) return refresh();
         reload("#panel");
       }, 250);
     };
-    socket.on("state", refresh);
-    socket.on("results", refresh);
-    socket.on("presence", function (p) {
-      var box = $("#connected");
-      if (box && p.html) { box.innerHTML = p.html; if (window.htmx) htmx.process(box); }
+    socket.on("state", function (s) {
+      refresh();
+      var id = s.activity ? String(s.activity.id) : "";
+      Array.prototype.forEach.call(document.querySelectorAll("#activities [data-activity]"), function (li) {
+        li.classList.toggle("current", li.getAttribute("data-activity") === id);
+      });
     });
+    socket.on("results", refresh);
+    // Not the broadcast's HTML: its forms carry CSRF tokens made outside this session
+    // (refused with 400). The panel, fetched in this session, has the list of people.
+    socket.on("presence", refresh);
   }
 })();
