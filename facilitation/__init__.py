@@ -71,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .main import bp as main_bp
     from .participants import bp as participants_bp
     from .participants import me_bp
+    from .planning import bp as planning_bp
     from .spaces import bp as spaces_bp
     from .workshops import bp as workshops_bp
 
@@ -79,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(spaces_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(live_bp)
+    app.register_blueprint(planning_bp)
     app.register_blueprint(participants_bp)
     app.register_blueprint(me_bp)
     live_events.init_app(app)

@@ -25,6 +25,7 @@ from ..participants.models import (
     Participant,
     SpaceParticipant,
 )
+from ..planning.models import PlanItem, SessionTemplate, Tool
 from ..spaces.models import Space, SpaceKind, SpaceMembership
 from ..workshops.models import Cycle, WorkshopSession
 
@@ -204,6 +205,7 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
                 )
             )
     board = _demo_board(next(s for s in sessions if s.starts_on >= today))
+    _demo_planning(org, users["amina"], board.session)
     db.session.commit()
     for participant in participants:
         participants_services.recompute_first_visits(participant.id)
@@ -341,3 +343,253 @@ def _demo_board(session: WorkshopSession) -> Board:
     db.session.flush()
     board.current_activity_id = activities[0].id
     return board
+
+
+# --- preparing workshops: the tools of the field, a template, one session's plan ----------
+
+DEMO_TOOLS = [
+    {
+        "name": "Jeu de plateau « Le parcours de soins »",
+        "duration_minutes": 60,
+        "description": (
+            "Un plateau qui représente le système de santé : on avance de case en case "
+            "(médecin traitant, pharmacie, urgences, PASS, PMI, CPAM, hôpital) en tirant des "
+            "cartes situations (« J'ai mal aux dents et pas de complémentaire », « On me demande "
+            "d'avancer les frais »). À chaque carte, le groupe cherche ensemble vers qui se "
+            "tourner et quels droits faire valoir : chacun·e apporte ce qu'il ou elle sait "
+            "déjà des démarches."
+        ),
+        "material": (
+            "Plateau imprimé (A1), cartes situations, cartes acteurs, pions, un dé, "
+            "fiches repères PUMa / C2S / AME"
+        ),
+        "activity_kinds": ["poll"],
+        "co_built": True,
+    },
+    {
+        "name": "Jeu de rôle : la consultation chez le médecin",
+        "duration_minutes": 45,
+        "description": (
+            "Deux ou trois volontaires jouent une consultation à partir d'un scénario "
+            "(expliquer sa douleur, demander à comprendre une ordonnance, demander un "
+            "interprète, refuser un examen). Le reste du groupe observe, puis on débriefe : "
+            "qu'est-ce qui a aidé, qu'est-ce qui a bloqué, que peut-on dire ou demander ? "
+            "On rejoue en inversant les rôles. Personne n'est obligé de jouer."
+        ),
+        "material": "Scénarios imprimés, une table et deux chaises, fiches d'observation",
+        "activity_kinds": ["ideas"],
+        "co_built": False,
+    },
+    {
+        "name": "Entretiens mutuels",
+        "duration_minutes": 30,
+        "description": (
+            "Par deux, chacun·e interroge l'autre pendant cinq minutes à partir de trois "
+            "questions (« Qu'est-ce qui compte pour toi dans ta santé ? », « Une fois où tu "
+            "t'es senti·e bien accueilli·e ? », « Qu'attends-tu du groupe ? »), puis présente "
+            "son binôme au groupe, avec son accord. Pour se connaître et prendre la parole "
+            "sans s'exposer."
+        ),
+        "material": "Cartes questions, un minuteur, binômes de même langue ou interprète si besoin",
+        "activity_kinds": [],
+        "co_built": False,
+    },
+    {
+        "name": "Débat mouvant",
+        "duration_minutes": 30,
+        "description": (
+            "On lit une affirmation (« On peut toujours choisir son médecin », « La santé, "
+            "c'est d'abord le logement »). Chacun·e se place d'un côté de la salle (d'accord / "
+            "pas d'accord) ou au milieu, les personnes argumentent et peuvent changer de "
+            "place. Sur le tableau en direct, l'écran montre le déplacement avant et après "
+            "la discussion."
+        ),
+        "material": "Salle dégagée, ruban adhésif au sol, 4 à 6 affirmations préparées",
+        "activity_kinds": ["debate"],
+        "co_built": False,
+    },
+    {
+        "name": "Photolangage",
+        "duration_minutes": 40,
+        "description": (
+            "Des photos variées sont étalées sur une table. Chacun·e en choisit une qui "
+            "répond à la question (« Pour moi, être en bonne santé, c'est… ») et explique son "
+            "choix. Les images aident à parler, y compris avec peu de français."
+        ),
+        "material": (
+            "Jeu de 40 à 60 photos (visages, lieux, objets, scènes du quotidien), une grande table"
+        ),
+        "activity_kinds": ["wordcloud"],
+        "co_built": False,
+    },
+    {
+        "name": "Météo d'arrivée",
+        "duration_minutes": 10,
+        "description": (
+            "En début d'atelier, chacun·e dit comment il ou elle arrive avec une image de "
+            "météo (soleil, nuages, pluie, orage), sans avoir à se justifier. Pose un climat "
+            "de confiance et aide à repérer qui a besoin d'attention. Se refait en fin "
+            "d'atelier (météo de départ)."
+        ),
+        "material": "Cartes météo (pictogrammes), ou les téléphones avec le tableau en direct",
+        "activity_kinds": ["scale"],
+        "co_built": True,
+    },
+    {
+        "name": "Arbre à problèmes / mur d'idées",
+        "duration_minutes": 45,
+        "description": (
+            "Le groupe part d'un problème commun (« Se soigner est difficile »), écrit les "
+            "causes (les racines) et les conséquences (les branches) sur des post-its, les "
+            "regroupe, puis vote avec des gommettes pour choisir les priorités. Pour "
+            "identifier les besoins et faire naître un projet collectif."
+        ),
+        "material": (
+            "Grande feuille avec un arbre dessiné, post-its de deux couleurs, feutres, gommettes"
+        ),
+        "activity_kinds": ["ideas", "ranking"],
+        "co_built": False,
+    },
+    {
+        "name": "Quiz « Vrai ou faux sur mes droits »",
+        "duration_minutes": 30,
+        "description": (
+            "Une série d'affirmations sur les droits en santé (« L'AME permet d'être "
+            "soigné·e sans avancer les frais », « Un médecin peut refuser un patient parce "
+            "qu'il a la C2S »). Chacun·e répond vrai ou faux, puis on révèle la réponse et on "
+            "en discute. Information = pouvoir : on repart avec les fiches repères."
+        ),
+        "material": (
+            "Cartes vrai / faux ou les téléphones, fiches repères (PUMa, C2S, AME, refus de soins)"
+        ),
+        "activity_kinds": ["quiz"],
+        "co_built": True,
+    },
+    {
+        "name": "Bilan partagé",
+        "duration_minutes": 45,
+        "description": (
+            "En fin de cycle, le groupe écrit ensemble son bilan en quatre colonnes : ce qui "
+            "a marché, ce qui n'a pas marché, ce que nous avons appris, ce que nous voulons "
+            "pour la suite. Chacun·e contribue (post-its ou téléphone), puis on choisit "
+            "ensemble les priorités du prochain cycle."
+        ),
+        "material": "Grille de bilan en quatre colonnes, post-its, feutres, gommettes",
+        "activity_kinds": ["ideas", "scale", "ranking"],
+        "co_built": True,
+    },
+]
+
+
+def _typeset(text: str) -> str:
+    """French typography: a no-break space inside guillemets and before : ; ? !"""
+    for plain, fixed in (
+        ("« ", "«\u00a0"),
+        (" »", "\u00a0»"),
+        (" :", "\u00a0:"),
+        (" ;", "\u00a0;"),
+    ):
+        text = text.replace(plain, fixed)
+    return text.replace(" ?", "\u00a0?").replace(" !", "\u00a0!")
+
+
+def _demo_planning(org: Organisation, author: User, session: WorkshopSession) -> None:
+    """The tools library, a template and the plan of the next tronc commun session."""
+    tools = {
+        spec["name"]: Tool(
+            organisation_id=org.id,
+            **{
+                **spec,
+                "description": _typeset(spec["description"]),
+                "material": _typeset(spec["material"]),
+            },
+        )
+        for spec in DEMO_TOOLS
+    }
+    db.session.add_all(tools.values())
+    db.session.flush()
+    meteo = tools["Météo d'arrivée"]
+    plateau = tools["Jeu de plateau « Le parcours de soins »"]
+    quiz = tools["Quiz « Vrai ou faux sur mes droits »"]
+    steps = [
+        ("Accueil, météo d'arrivée", meteo, 15, "Café, thé. Présenter les personnes nouvelles."),
+        (plateau.name, plateau, 60, "Deux équipes ; une médiatrice par équipe."),
+        ("Pause", None, 15, ""),
+        (quiz.name, quiz, 30, "Distribuer les fiches repères à la fin."),
+        ("Météo de départ, prochaine séance", meteo, 15, ""),
+    ]
+    db.session.add(
+        SessionTemplate(
+            organisation_id=org.id,
+            name="Découvrir le système de santé",
+            description=(
+                "Un atelier type du tronc commun : qui fait quoi, et quels sont mes droits."
+            ),
+            steps=[
+                {
+                    "title": t,
+                    "tool_id": tool.id if tool else None,
+                    "duration_minutes": d,
+                    "notes": n,
+                }
+                for t, tool, d, n in steps
+            ],
+            activities=[
+                {
+                    "kind": ActivityKind.SCALE.value,
+                    "prompt": "Quelle est votre météo aujourd'hui ?",
+                    "config": kinds.get(ActivityKind.SCALE).clean_config({"style": "weather"}),
+                },
+                {
+                    "kind": ActivityKind.QUIZ.value,
+                    "prompt": "L'AME permet d'être soigné·e sans avancer les frais. Vrai ou faux ?",
+                    "config": kinds.get(ActivityKind.QUIZ).clean_config(
+                        {
+                            "choices": [
+                                {"icon": "✅", "label": "Vrai"},
+                                {"icon": "❌", "label": "Faux"},
+                            ],
+                            "correct": [0],
+                        }
+                    ),
+                },
+            ],
+            created_by_id=author.id,
+        )
+    )
+    role_play = tools["Jeu de rôle : la consultation chez le médecin"]
+    debate = tools["Débat mouvant"]
+    plan = [
+        (
+            "Accueil, météo d'arrivée",
+            meteo,
+            15,
+            "Rappeler les règles du groupe : confidentialité, bienveillance.",
+        ),
+        (
+            role_play.name,
+            role_play,
+            45,
+            "Scénarios 1 et 3 ; proposer à Nour de co-animer le débrief.",
+        ),
+        ("Pause", None, 15, ""),
+        (
+            debate.name,
+            debate,
+            30,
+            "Affirmations : choisir son médecin, interprète, dépassements d'honoraires.",
+        ),
+        (quiz.name, quiz, 25, ""),
+        ("Météo de départ, prochaine séance", meteo, 20, ""),
+    ]
+    db.session.add_all(
+        PlanItem(
+            session_id=session.id,
+            position=position,
+            title=title,
+            tool_id=tool.id if tool else None,
+            duration_minutes=minutes,
+            notes=notes,
+        )
+        for position, (title, tool, minutes, notes) in enumerate(plan)
+    )
