@@ -144,20 +144,12 @@ class Broadcaster:
         board = db.session.get(Board, board_id)
         if board is None:
             return
-        people = services.connected_participants(board)
-        handover = services.active_handover(board)
-        socketio.emit(
-            "presence", {"connected": len(people)}, to=screen_room(board_id), namespace=NAMESPACE
-        )
+        # Counts only: a form rendered here would carry a CSRF token of no one's session.
+        # Control panels are in the screen room too, and fetch their panel over HTTP.
         socketio.emit(
             "presence",
-            {
-                "connected": len(people),
-                "html": render_template(
-                    "live/_connected.html", board=board, people=people, handover=handover
-                ),
-            },
-            to=control_room(board_id),
+            {"connected": services.connected_count(board)},
+            to=screen_room(board_id),
             namespace=NAMESPACE,
         )
 

@@ -69,6 +69,12 @@ def _staff_activity(activity_id: int) -> Activity:
     return activity
 
 
+def _attach_error(form: ActivityForm, error: ValidationError) -> None:
+    """A refused setting ("config") goes on top of the form: ``form.config`` is the form's
+    method, not a field, and attaching the message to it crashed the page (500)."""
+    attach_error(form, ValidationError(error.message) if error.field == "config" else error)
+
+
 def _control_context(board: Board, form: ActivityForm | None = None) -> dict:
     activity = board.current_activity
     return {
@@ -125,7 +131,7 @@ def add_activity(board_id: int):
                 config=form.config(),
             )
         except ValidationError as error:
-            attach_error(form, error)
+            _attach_error(form, error)
         else:
             if not is_htmx():
                 flash(_("The activity is added."), "success")
@@ -151,7 +157,7 @@ def edit_activity(activity_id: int):
                 current_user, activity, prompt=form.prompt.data, config=form.config()
             )
         except ValidationError as error:
-            attach_error(form, error)
+            _attach_error(form, error)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("live.control", session_id=activity.board.session_id))
