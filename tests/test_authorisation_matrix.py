@@ -3,6 +3,10 @@
 Roles: anonymous, mediator of the space, mediator of another space, coordinator.
 A mediator outside a space gets 404 (the space's existence is private); a mediator
 asking for a coordinator-only action inside their own space gets 403.
+
+The live board's phone and screen pages are public (a join code, a screen key, a device
+cookie — never a staff login): the same status for every role, and since no phone joined
+in these tests, every request to them is a refusal or a read that changes nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import sqlalchemy as sa
 
 from facilitation.accounts import services as accounts
 from facilitation.extensions import db
+from facilitation.live import services as live
 
 from .factories import World
 
@@ -21,6 +26,16 @@ ROLES = ("anonymous", "mediator", "other_mediator", "coordinator")
 SESSION_FORM = {"theme": "Atelier", "starts_on": "2030-03-05", "starts_at": "14:00"}
 SPACE_FORM = {"name": "Nouveau nom", "kind": "thematic", "description": ""}
 CYCLE_FORM = {"title": "Cycle", "description": ""}
+ACTIVITY_FORM = {
+    "kind": "poll",
+    "prompt": "Avez-vous un médecin traitant ?",
+    "choices": "Oui\nNon",
+    "style": "faces",
+    "max_words": "3",
+    "dots": "3",
+    "left": "",
+    "right": "",
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +45,7 @@ class Case:
     path: str  # formatted with the world's ids
     expect: dict  # role -> status
     data: dict = field(default_factory=dict)
+    public: bool = False  # a live-board page for phones or the screen, not a staff page
 
 
 def _staff(ok: int, *, other: int | None = None, mediator: int | None = None) -> dict:
@@ -40,6 +56,11 @@ def _staff(ok: int, *, other: int | None = None, mediator: int | None = None) ->
         "other_mediator": ok if other is None else other,
         "coordinator": ok,
     }
+
+
+def _public(status: int) -> dict:
+    """A public live-board page: every role gets the same answer."""
+    return {role: status for role in ROLES}
 
 
 IN_SPACE = {"other": 404}
@@ -155,12 +176,117 @@ CASES = [
     Case(
         "workshops.archive_session", "POST", "/seances/{session}/archiver", _staff(302, **IN_SPACE)
     ),
+    # live board, staff side
+    Case("live.control", "GET", "/seances/{session}/tableau", _staff(200, **IN_SPACE)),
+    Case("live.panel", "GET", "/tableaux/{board}/panneau", _staff(200, **IN_SPACE)),
+    Case(
+        "live.add_activity",
+        "POST",
+        "/tableaux/{board}/activites",
+        _staff(302, **IN_SPACE),
+        ACTIVITY_FORM,
+    ),
+    Case("live.edit_activity", "GET", "/activites/{activity}/modifier", _staff(200, **IN_SPACE)),
+    Case(
+        "live.edit_activity",
+        "POST",
+        "/activites/{activity}/modifier",
+        _staff(302, **IN_SPACE),
+        ACTIVITY_FORM,
+    ),
+    Case(
+        "live.move_activity",
+        "POST",
+        "/activites/{activity}/deplacer",
+        _staff(302, **IN_SPACE),
+        {"to": "down"},
+    ),
+    Case(
+        "live.delete_activity", "POST", "/activites/{activity}/supprimer", _staff(302, **IN_SPACE)
+    ),
+    Case(
+        "live.command",
+        "POST",
+        "/tableaux/{board}/commande",
+        _staff(302, **IN_SPACE),
+        {"action": "open"},
+    ),
+    # live board, public side: the projector (by its key) and the phones (by the code)
+    Case("live.screen", "GET", "/ecran/{code}/{key}", _public(200), public=True),
+    Case("live.screen", "GET", "/ecran/{code}/mauvaise-cle", _public(404), public=True),
+    Case("live.screen_content", "GET", "/ecran/{code}/{key}/contenu", _public(200), public=True),
+    Case(
+        "live.screen_content",
+        "GET",
+        "/ecran/{code}/mauvaise-cle/contenu",
+        _public(404),
+        public=True,
+    ),
+    Case("live.join_code", "GET", "/j", _public(200), public=True),
+    Case("live.join_code", "POST", "/j", _public(302), {"code": ["{code}"]}, public=True),
+    Case("live.join_code", "POST", "/j", _public(422), {"code": "QQQQQQQQ"}, public=True),
+    Case("live.board", "GET", "/j/{code}", _public(200), public=True),
+    Case(
+        "live.board",
+        "POST",
+        "/j/{code}",
+        _public(422),
+        {"pseudonym": "Colibri", "language": "klingon"},
+        public=True,
+    ),
+    Case("live.phone_activity", "GET", "/j/{code}/activite", _public(302), public=True),
+    Case(
+        "live.phone_answer",
+        "POST",
+        "/j/{code}/repondre",
+        _public(302),
+        {"activity_id": ["{activity}"], "client_id": "matrix-answer-1", "choice": "0"},
+        public=True,
+    ),
+    Case(
+        "live.phone_contribute",
+        "POST",
+        "/j/{code}/contribuer",
+        _public(302),
+        {"activity_id": ["{activity}"], "client_id": "matrix-idea-1", "text": "Une idée"},
+        public=True,
+    ),
+    Case(
+        "live.phone_command",
+        "POST",
+        "/j/{code}/commande",
+        _public(302),
+        {"action": "open"},
+        public=True,
+    ),
+    Case("live.leave", "POST", "/j/{code}/quitter", _public(302), public=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _live_broadcast_sync(app):
+    """Live-board broadcasts sent within the request, not by a background thread."""
+    before = app.config.get("LIVE_BROADCAST_SYNC")
+    app.config["LIVE_BROADCAST_SYNC"] = True
+    yield
+    app.config["LIVE_BROADCAST_SYNC"] = before
 
 
 def _ids(world: World) -> dict:
     invitation = accounts.create_invitation(world.coordinator).invitation
+    board = live.board_for_session(world.mediator, world.session)
+    activity = live.add_activity(
+        world.mediator,
+        board,
+        kind="poll",
+        prompt="Qui a une mutuelle ?",
+        config={"choices": ["Oui", "Non"]},
+    )
     return {
+        "board": board.id,
+        "code": board.join_code,
+        "key": board.screen_key,
+        "activity": activity.id,
         "space": world.space.id,
         "cycle": world.cycle.id,
         "session": world.session.id,
@@ -204,9 +330,286 @@ def test_route_by_role(client, auth, world, case, role):
     if (
         role == "anonymous"
         and expected == 302
+        and not case.public
         and case.endpoint not in {"main.index", "main.set_language"}
     ):
         assert "/connexion" in response.headers["Location"]
-    if before is not None and (expected in (403, 404) or role == "anonymous"):
+    if case.public and expected == 302:
+        assert "/connexion" not in response.headers["Location"]  # phones never log in
+    if before is not None and (expected in (403, 404) or role == "anonymous" or case.public):
         db.session.expire_all()
         assert _snapshot() == before, "a refused request changed the database"
+
+
+# --- planning: tools library, session plans, templates, duplication, calendar, sheet -------
+# Tools and templates belong to the organisation (every staff role gets them); plans,
+# sheets, calendars and duplications follow the space. The rows they need are added to
+# the ids by wrapping `_ids` (kept in this block so the table above stays as it is).
+
+PLAN_STEP_FORM = {"step-title": "Accueil", "step-duration_minutes": "15"}
+TOOL_FORM = {"name": "Photolangage", "duration_minutes": "40", "activity_kinds": ["wordcloud"]}
+
+CASES.extend(
+    [
+        Case("planning.tools", "GET", "/outils", _staff(200)),
+        Case("planning.create_tool", "GET", "/outils/nouveau", _staff(200)),
+        Case("planning.create_tool", "POST", "/outils/nouveau", _staff(302), TOOL_FORM),
+        Case("planning.edit_tool", "GET", "/outils/{tool}/modifier", _staff(200)),
+        Case(
+            "planning.edit_tool",
+            "POST",
+            "/outils/{tool}/modifier",
+            _staff(302),
+            {"name": "Débat mouvant", "duration_minutes": "35"},
+        ),
+        Case(
+            "planning.plan_item_form",
+            "GET",
+            "/seances/{session}/plan/etape",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "planning.add_plan_item",
+            "POST",
+            "/seances/{session}/plan",
+            _staff(302, **IN_SPACE),
+            PLAN_STEP_FORM,
+        ),
+        Case(
+            "planning.edit_plan_item",
+            "GET",
+            "/etapes/{plan_item}/modifier",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "planning.edit_plan_item",
+            "POST",
+            "/etapes/{plan_item}/modifier",
+            _staff(302, **IN_SPACE),
+            PLAN_STEP_FORM,
+        ),
+        Case(
+            "planning.move_plan_item",
+            "POST",
+            "/etapes/{plan_item}/deplacer",
+            _staff(302, **IN_SPACE),
+            {"to": "up"},
+        ),
+        Case(
+            "planning.remove_plan_item",
+            "POST",
+            "/etapes/{plan_item}/supprimer",
+            _staff(302, **IN_SPACE),
+        ),
+        Case("planning.templates", "GET", "/modeles", _staff(200)),
+        Case("planning.save_template", "GET", "/seances/{session}/modele", _staff(200, **IN_SPACE)),
+        Case(
+            "planning.save_template",
+            "POST",
+            "/seances/{session}/modele",
+            _staff(302, **IN_SPACE),
+            {"template-name": "Nouveau modèle"},
+        ),
+        Case(
+            "planning.apply_template",
+            "GET",
+            "/seances/{session}/appliquer-modele",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "planning.apply_template",
+            "POST",
+            "/seances/{session}/appliquer-modele",
+            _staff(302, **IN_SPACE),
+            {"apply-template_id": ["{template}"]},
+        ),
+        Case("planning.delete_template", "POST", "/modeles/{template}/supprimer", _staff(302)),
+        Case(
+            "planning.duplicate_cycle", "GET", "/cycles/{cycle}/dupliquer", _staff(200, **IN_SPACE)
+        ),
+        Case(
+            "planning.duplicate_cycle",
+            "POST",
+            "/cycles/{cycle}/dupliquer",
+            _staff(302, **IN_SPACE),
+            {"title": "Tronc commun 2031", "first_session_on": "2031-09-02"},
+        ),
+        Case("planning.calendar", "GET", "/espaces/{space}/calendrier", _staff(200, **IN_SPACE)),
+        Case(
+            "planning.calendar",
+            "GET",
+            "/espaces/{space}/calendrier?vue=liste",
+            _staff(200, **IN_SPACE),
+        ),
+        Case("planning.sheet", "GET", "/seances/{session}/fiche", _staff(200, **IN_SPACE)),
+    ]
+)
+
+
+def _planning_ids(world: World) -> dict:
+    from facilitation.planning.models import PlanItem, SessionTemplate, Tool
+
+    tool = Tool(organisation_id=world.org.id, name="Débat mouvant", duration_minutes=30)
+    db.session.add(tool)
+    db.session.flush()
+    item = PlanItem(session_id=world.session.id, position=0, title="Débat", tool_id=tool.id)
+    template = SessionTemplate(
+        organisation_id=world.org.id,
+        name="Atelier type",
+        steps=[{"title": "Accueil", "tool_id": tool.id, "duration_minutes": 15, "notes": ""}],
+        activities=[
+            {"kind": "poll", "prompt": "Oui ou non ?", "config": {"choices": ["Oui", "Non"]}}
+        ],
+    )
+    db.session.add_all([item, template])
+    db.session.commit()
+    return {"tool": tool.id, "plan_item": item.id, "template": template.id}
+
+
+_ids_without_planning = _ids
+
+
+def _ids(world: World) -> dict:  # the ids above, and the planning rows
+    return {**_ids_without_planning(world), **_planning_ids(world)}
+
+
+# --- participants: roll call, journeys, merge, export, erasure, audit log; "mon parcours" -----
+# Staff pages follow the space of the participant or session (404 outside it); the audit
+# log is for coordinators. The participant's own pages (/moi) are public, recognised by the
+# device cookie only: the same answer for every role (no cookie here: "not linked yet").
+# The phone to confirm is on another session's board, so world.session's board stays empty.
+
+CASES.extend(
+    [
+        Case(
+            "participants.roll_call", "GET", "/seances/{session}/presences", _staff(200, **IN_SPACE)
+        ),
+        Case(
+            "participants.mark",
+            "POST",
+            "/seances/{session}/presences/{participant}",
+            _staff(302, **IN_SPACE),
+            {"status": "present"},
+        ),
+        Case(
+            "participants.newcomer",
+            "POST",
+            "/seances/{session}/presences/nouveau",
+            _staff(302, **IN_SPACE),
+            {"pseudonym": "Mimosa", "brought_by": ["{participant}"]},
+        ),
+        Case(
+            "participants.confirm_check_in",
+            "POST",
+            "/seances/{checkin_session}/presences/telephone/{phone}",
+            _staff(302, **IN_SPACE),
+        ),
+        Case(
+            "participants.space_participants",
+            "GET",
+            "/espaces/{space}/participants",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "participants.participant",
+            "GET",
+            "/participants/{participant}",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "participants.participant",
+            "POST",
+            "/participants/{participant}",
+            _staff(302, **IN_SPACE),
+            {"pseudonym": "Colibri", "languages": "arabe", "notes": "", "brought_by": ""},
+        ),
+        Case(
+            "participants.add_co_animation",
+            "POST",
+            "/participants/{participant}/co-animation",
+            _staff(302, **IN_SPACE),
+            {"kind": "animated_tool", "space": ["{space}"], "occurred_on": "2030-01-15"},
+        ),
+        Case(
+            "participants.export",
+            "GET",
+            "/participants/{participant}/export.json",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "participants.erase",
+            "GET",
+            "/participants/{participant}/effacer",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "participants.erase",
+            "POST",
+            "/participants/{participant}/effacer",
+            _staff(302, **IN_SPACE),
+            {"confirm": "Colibri"},
+        ),
+        Case(
+            "participants.merge",
+            "GET",
+            "/participants/{participant}/fusionner?avec={duplicate}",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "participants.merge",
+            "POST",
+            "/participants/{participant}/fusionner",
+            _staff(302, **IN_SPACE),
+            {"avec": ["{duplicate}"], "confirm": "1"},
+        ),
+        Case(
+            "participants.sign_in_link",
+            "POST",
+            "/participants/{participant}/lien",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "participants.cycle_overview",
+            "GET",
+            "/cycles/{cycle}/vue-d-ensemble",
+            _staff(200, **IN_SPACE),
+        ),
+        Case("participants.audit_log", "GET", "/journal", _staff(200, **COORDINATION)),
+        Case("me.journey", "GET", "/moi/", _public(200), public=True),
+        Case("me.data", "GET", "/moi/donnees", _public(302), public=True),
+        Case("me.data", "GET", "/moi/donnees?format=json", _public(302), public=True),
+        Case("me.erase", "GET", "/moi/effacer", _public(302), public=True),
+        Case("me.erase", "POST", "/moi/effacer", _public(302), public=True),
+        Case("me.sign_in", "GET", "/moi/lien/{link_token}", _public(302), public=True),
+        Case("me.sign_in", "GET", "/moi/lien/pas-un-jeton", _public(404), public=True),
+    ]
+)
+
+
+def _participant_ids(world: World) -> dict:
+    from datetime import date
+
+    from facilitation.participants import services as participants
+
+    from . import factories
+
+    colibri = participants.create_participant(world.mediator, world.space, "Colibri")
+    duplicate = participants.create_participant(world.mediator, world.space, "Colibri bis")
+    participants.record_attendance(world.mediator, world.session, duplicate, "present")
+    checkin_session = factories.session(world.cycle, theme="La suite", starts_on=date(2030, 1, 8))
+    board = live.board_for_session(world.mediator, checkin_session)
+    phone = live.join(board, "matrix-phone-key", pseudonym="Nour", language="fr")
+    return {
+        "participant": colibri.id,
+        "duplicate": duplicate.id,
+        "checkin_session": checkin_session.id,
+        "phone": phone.id,
+        "link_token": participants.create_sign_in_link(world.mediator, colibri),
+    }
+
+
+_ids_without_participants = _ids
+
+
+def _ids(world: World) -> dict:  # the ids above, and participants, a phone, a sign-in link
+    return {**_ids_without_participants(world), **_participant_ids(world)}

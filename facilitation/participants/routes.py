@@ -49,7 +49,8 @@ def _roll_call_context(session, newcomer: NewcomerForm | None = None) -> dict:
 def roll_call(session_id: int):
     """Roll call on the phone: tap to mark present, excused; add a newcomer; confirm phones."""
     session = workshops.get_session(current_user, session_id)
-    return render_template("participants/roll_call.html", **_roll_call_context(session))
+    template = "participants/_roll_call.html" if is_htmx() else "participants/roll_call.html"
+    return render_template(template, **_roll_call_context(session))
 
 
 @bp.post("/seances/<int:session_id>/presences/<int:participant_id>")
@@ -84,6 +85,8 @@ def newcomer(session_id: int):
         except ValidationError as error:
             attach_error(form, error)
         else:
+            if not is_htmx():  # POST/redirect/GET: reloading must not add them twice
+                return redirect(url_for("participants.roll_call", session_id=session.id))
             form = None
     context = _roll_call_context(session, form)
     template = "participants/_roll_call.html" if is_htmx() else "participants/roll_call.html"
@@ -94,12 +97,15 @@ def newcomer(session_id: int):
 def confirm_check_in(session_id: int, live_participant_id: int):
     """One tap: the person who joined from their phone is present."""
     session = workshops.get_session(current_user, session_id)
-    services.confirm_check_in(
-        current_user,
-        session,
-        live_participant_id,
-        participant_id=_int_or_none(request.form.get("participant_id")),
-    )
+    try:
+        services.confirm_check_in(
+            current_user,
+            session,
+            live_participant_id,
+            participant_id=_int_or_none(request.form.get("participant_id")),
+        )
+    except ValidationError as error:  # e.g. the phone re-joined without a pseudonym meanwhile
+        flash(error.message, "error")
     if is_htmx():
         return render_template("participants/_roll_call.html", **_roll_call_context(session))
     return redirect(url_for("participants.roll_call", session_id=session.id))

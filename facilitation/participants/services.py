@@ -132,7 +132,18 @@ def update_participant(actor: User, participant: Participant, data: ParticipantD
     participant.notes = (data.notes or "").strip()
     if data.brought_by_id is not None and data.brought_by_id != participant.id:
         participant.brought_by_id = get_participant(actor, data.brought_by_id).id
-    elif data.brought_by_id is None:
+    elif data.brought_by_id is None and (
+        participant.brought_by_id is None
+        or db.session.scalar(
+            sa.select(Participant.id).where(
+                Participant.id == participant.brought_by_id,
+                Participant.id.in_(_visible_participant_ids(actor)),
+            )
+        )
+    ):
+        # Only staff who can see who brought the person can clear it: for the others the
+        # form cannot show it (another space's people are private), so "nobody" means
+        # "unchanged" rather than losing what the other team recorded.
         participant.brought_by_id = None
     db.session.commit()
     return participant
@@ -322,7 +333,16 @@ def confirm_check_in(
     if participant_id is not None:
         participant = get_participant(actor, participant_id)
     elif live.participant_id is not None:
-        participant = get_participant(actor, live.participant_id)
+        # A phone already linked (earlier check-in, sign-in link), possibly in another space
+        # of the structure: the person is here with it, so they become known in this space.
+        participant = db.session.get(Participant, live.participant_id)
+        if (
+            participant is None
+            or participant.organisation_id != session.cycle.space.organisation_id
+        ):
+            raise NotFound
+        _join_space(session.cycle.space_id, participant.id)
+        db.session.flush()
     else:
         participant = create_participant(actor, session.cycle.space, live.pseudonym or "")
     link_live_participant(live, participant)
@@ -458,11 +478,16 @@ def _journey(participant: Participant, space_ids: set[int] | None) -> Journey:
                 co.occurred_on, "co_animation", co.kind.value, space.name, detail=co.note or None
             )
         )
-    brought = list(
-        db.session.scalars(
-            sa.select(Participant).where(Participant.brought_by_id == participant.id)
+    brought_query = sa.select(Participant).where(Participant.brought_by_id == participant.id)
+    if space_ids is not None:  # staff see only the people known in their spaces
+        brought_query = brought_query.where(
+            Participant.id.in_(
+                sa.select(SpaceParticipant.participant_id).where(
+                    SpaceParticipant.space_id.in_(space_ids)
+                )
+            )
         )
-    )
+    brought = list(db.session.scalars(brought_query))
     for person in brought:
         events.append(JourneyEvent(person.created_at.date(), "brought", person.pseudonym))
     events.sort(key=lambda e: (e.day, e.kind), reverse=True)
@@ -650,9 +675,11 @@ def merge(actor: User, keep: Participant, remove: Participant) -> Participant:
         db.session.execute(
             sa.update(model).where(model.participant_id == remove.id).values(participant_id=keep.id)
         )
+    if keep.brought_by_id == remove.id:
+        keep.brought_by_id = None  # never "brought by themself"
     db.session.execute(
         sa.update(Participant)
-        .where(Participant.brought_by_id == remove.id)
+        .where(Participant.brought_by_id == remove.id, Participant.id != keep.id)
         .values(brought_by_id=keep.id)
     )
     for space_id in db.session.scalars(
@@ -691,6 +718,15 @@ class CycleOverview:
     moved_to_co_animating: int  # came first as participants, then co-animated
 
 
+def _co_animator(co: CoAnimation) -> tuple[str, int]:
+    """Who co-animated: the participant; else (not yet checked in, or erased) the phone."""
+    if co.participant_id is not None:
+        return ("participant", co.participant_id)
+    if co.live_participant_id is not None:
+        return ("phone", co.live_participant_id)
+    return ("record", co.id)
+
+
 def cycle_overview(actor: User, cycle: Cycle) -> CycleOverview:
     """Per session: who came, who was new, who co-animated — counts, never names."""
     cycle = workshops.get_cycle(actor, cycle.id)
@@ -712,7 +748,7 @@ def cycle_overview(actor: User, cycle: Cycle) -> CycleOverview:
             session=s,
             came=sum(1 for a in attendance if a.session_id == s.id),
             new=sum(1 for a in attendance if a.session_id == s.id and a.first_visit),
-            co_animated=len({(c.participant_id or -c.id) for c in co if c.session_id == s.id}),
+            co_animated=len({_co_animator(c) for c in co if c.session_id == s.id}),
         )
         for s in sessions
     ]
@@ -734,7 +770,7 @@ def cycle_overview(actor: User, cycle: Cycle) -> CycleOverview:
         lines=lines,
         people=len({a.participant_id for a in attendance if a.participant_id is not None})
         + sum(1 for a in attendance if a.participant_id is None),
-        co_animators=len(first_co) + sum(1 for c in co if c.participant_id is None),
+        co_animators=len({_co_animator(c) for c in co}),
         moved_to_co_animating=moved,
     )
 
