@@ -200,6 +200,7 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
                 Attendance(
                     session_id=session.id,
                     participant_id=participant.id,
+                    person_key=participant.anon_key,
                     status=status,
                     recorded_by_id=users["amina"].id,
                 )
@@ -217,6 +218,7 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
             CoAnimation(
                 organisation_id=org.id,
                 participant_id=soleil.id,
+                person_key=soleil.anon_key,
                 space_id=arnaud.id,
                 session_id=sessions[1].id,
                 kind=CoAnimationKind.ANIMATED_TOOL,
@@ -227,6 +229,7 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
             CoAnimation(
                 organisation_id=org.id,
                 participant_id=soleil.id,
+                person_key=soleil.anon_key,
                 space_id=arnaud.id,
                 kind=CoAnimationKind.PROPOSED_SPACE,
                 note="Propose un groupe « santé des femmes »",

@@ -19,7 +19,7 @@ from ..accounts.models import User
 from ..core.database import utcnow
 from ..core.exceptions import NotFound, ValidationError
 from ..extensions import db
-from ..participants.models import CoAnimation, CoAnimationKind, ParticipantDevice
+from ..participants.models import CoAnimation, CoAnimationKind, Participant, ParticipantDevice
 from ..workshops import services as workshops
 from ..workshops.models import WorkshopSession
 from . import bus, kinds
@@ -690,6 +690,11 @@ def _handover(actor, board, payload):
         CoAnimation(
             organisation_id=session.cycle.space.organisation_id,
             participant_id=participant.participant_id,
+            person_key=(
+                db.session.get(Participant, participant.participant_id).anon_key
+                if participant.participant_id
+                else f"phone:{participant.id}"
+            ),
             live_participant_id=participant.id,
             space_id=session.cycle.space_id,
             session_id=session.id,

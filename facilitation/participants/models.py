@@ -7,6 +7,7 @@ health information: what is not stored cannot leak.
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -19,6 +20,10 @@ from ..spaces.models import Space
 from ..workshops.models import WorkshopSession
 
 CONSENTS = ("journey", "photos", "testimony")
+
+
+def new_anon_key() -> str:
+    return secrets.token_hex(16)
 
 
 class Participant(TimestampMixin, db.Model):
@@ -40,6 +45,9 @@ class Participant(TimestampMixin, db.Model):
     brought_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("participants.id", ondelete="SET NULL")
     )
+    # A random key copied onto the person's attendance and co-animation rows: after an
+    # erasure those rows still tell "one person" from "three people", and nothing more.
+    anon_key: Mapped[str] = mapped_column(sa.String(32), default=new_anon_key)
 
     organisation: Mapped[Organisation] = relationship()
     spaces: Mapped[list[Space]] = relationship(secondary="space_participants")
@@ -90,6 +98,7 @@ class Attendance(db.Model):
             values_callable=lambda e: [m.value for m in e],
         )
     )
+    person_key: Mapped[str | None] = mapped_column(sa.String(40))  # Participant.anon_key
     # Kept on the row (not recomputed after an erasure): first time present in the structure.
     first_visit: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     source: Mapped[str] = mapped_column(
@@ -153,6 +162,8 @@ class CoAnimation(db.Model):
     live_participant_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("live_participants.id", ondelete="SET NULL"), index=True
     )
+    # Participant.anon_key, or "phone:<live participant id>" until the phone is linked.
+    person_key: Mapped[str | None] = mapped_column(sa.String(40))
     space_id: Mapped[int] = mapped_column(sa.ForeignKey("spaces.id"), index=True)
     session_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("workshop_sessions.id", ondelete="SET NULL")

@@ -199,6 +199,7 @@ def record_attendance(
             )
             db.session.add(attendance)
         attendance.status = status
+        attendance.person_key = participant.anon_key
         attendance.recorded_at = utcnow()
         attendance.recorded_by_id = actor.id
         try:
@@ -365,7 +366,7 @@ def link_live_participant(live, participant: Participant) -> None:
     db.session.execute(
         sa.update(CoAnimation)
         .where(CoAnimation.live_participant_id == live.id, CoAnimation.participant_id.is_(None))
-        .values(participant_id=participant.id)
+        .values(participant_id=participant.id, person_key=participant.anon_key)
     )
     db.session.commit()
 
@@ -400,6 +401,7 @@ def add_co_animation(
     co = CoAnimation(
         organisation_id=participant.organisation_id,
         participant_id=participant.id,
+        person_key=participant.anon_key,
         space_id=space.id,
         session_id=session.id if session else None,
         kind=CoAnimationKind(kind),
@@ -666,12 +668,18 @@ def merge(actor: User, keep: Participant, remove: Participant) -> Participant:
         other = mine.get(attendance.session_id)
         if other is None:
             attendance.participant_id = keep.id
+            attendance.person_key = keep.anon_key
         else:
             if _STATUS_RANK[attendance.status] > _STATUS_RANK[other.status]:
                 other.status = attendance.status
             db.session.delete(attendance)
     db.session.flush()
-    for model in (CoAnimation, ParticipantDevice, LiveParticipant):
+    db.session.execute(
+        sa.update(CoAnimation)
+        .where(CoAnimation.participant_id == remove.id)
+        .values(participant_id=keep.id, person_key=keep.anon_key)
+    )
+    for model in (ParticipantDevice, LiveParticipant):
         db.session.execute(
             sa.update(model).where(model.participant_id == remove.id).values(participant_id=keep.id)
         )
@@ -718,17 +726,23 @@ class CycleOverview:
     moved_to_co_animating: int  # came first as participants, then co-animated
 
 
-def _co_animator(co: CoAnimation) -> tuple[str, int]:
-    """Who co-animated: the participant; else (not yet checked in, or erased) the phone."""
-    if co.participant_id is not None:
-        return ("participant", co.participant_id)
-    if co.live_participant_id is not None:
-        return ("phone", co.live_participant_id)
-    return ("record", co.id)
+def _person(row) -> str:
+    """One key per person on attendance and co-animation rows, surviving an erasure."""
+    if row.person_key:
+        return row.person_key
+    if row.participant_id is not None:
+        return f"participant:{row.participant_id}"
+    if getattr(row, "live_participant_id", None) is not None:
+        return f"phone:{row.live_participant_id}"
+    return f"row:{type(row).__name__}:{row.id}"
 
 
 def cycle_overview(actor: User, cycle: Cycle) -> CycleOverview:
-    """Per session: who came, who was new, who co-animated — counts, never names."""
+    """Per session: who came, who was new, who co-animated — counts, never names.
+
+    People are told apart by the rows' person key, so the counts stay the same after
+    someone asked to be erased.
+    """
     cycle = workshops.get_cycle(actor, cycle.id)
     sessions = [s for s in cycle.sessions if not s.is_archived]
     ids = [s.id for s in sessions]
@@ -746,32 +760,28 @@ def cycle_overview(actor: User, cycle: Cycle) -> CycleOverview:
     lines = [
         SessionLine(
             session=s,
-            came=sum(1 for a in attendance if a.session_id == s.id),
+            came=len({_person(a) for a in attendance if a.session_id == s.id}),
             new=sum(1 for a in attendance if a.session_id == s.id and a.first_visit),
-            co_animated=len({_co_animator(c) for c in co if c.session_id == s.id}),
+            co_animated=len({_person(c) for c in co if c.session_id == s.id}),
         )
         for s in sessions
     ]
-    first_came: dict[int, int] = {}
+    first_came: dict[str, int] = {}
     for a in attendance:
-        if a.participant_id is not None:
-            first_came[a.participant_id] = min(
-                first_came.get(a.participant_id, 99999), order[a.session_id]
-            )
-    first_co: dict[int, int] = {}
+        key = _person(a)
+        first_came[key] = min(first_came.get(key, len(order)), order[a.session_id])
+    first_co: dict[str, int] = {}
     for c in co:
-        if c.participant_id is not None:
-            first_co[c.participant_id] = min(
-                first_co.get(c.participant_id, 99999), order[c.session_id]
-            )
-    moved = sum(1 for pid, i in first_co.items() if pid in first_came and first_came[pid] < i)
+        key = _person(c)
+        first_co[key] = min(first_co.get(key, len(order)), order[c.session_id])
     return CycleOverview(
         cycle=cycle,
         lines=lines,
-        people=len({a.participant_id for a in attendance if a.participant_id is not None})
-        + sum(1 for a in attendance if a.participant_id is None),
-        co_animators=len({_co_animator(c) for c in co}),
-        moved_to_co_animating=moved,
+        people=len(first_came),
+        co_animators=len(first_co),
+        moved_to_co_animating=sum(
+            1 for key, i in first_co.items() if key in first_came and first_came[key] < i
+        ),
     )
 
 

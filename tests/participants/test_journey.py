@@ -316,8 +316,10 @@ def erasable(world) -> Erasable:
 
 
 def overview_counts(world, cycle) -> list[tuple]:
+    """Per-session lines and the cycle's totals (distinct people, co-animators, who moved)."""
     overview = services.cycle_overview(world.mediator, cycle)
-    return [(line.session.id, line.came, line.new, line.co_animated) for line in overview.lines]
+    lines = [(line.session.id, line.came, line.new, line.co_animated) for line in overview.lines]
+    return [*lines, (overview.people, overview.co_animators, overview.moved_to_co_animating)]
 
 
 def assert_erased(world, e: Erasable, nour_id: int) -> None:
@@ -350,6 +352,7 @@ def test_staff_erasure_removes_the_person_and_keeps_the_counts(world):
         (e.sessions[0].id, 2, 2, 0),
         (e.sessions[1].id, 3, 1, 1),
         (e.sessions[2].id, 2, 0, 0),
+        (3, 1, 1),  # Atlas, Nour, Mimosa came; Nour co-animated after first taking part
     ]
 
     services.staff_erase(world.mediator, e.nour)

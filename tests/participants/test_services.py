@@ -25,6 +25,7 @@ def test_participants_table_holds_no_identifying_or_health_field(app):
         "consents",
         "notes",
         "brought_by_id",
+        "anon_key",
     }
 
 

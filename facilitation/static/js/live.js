@@ -40,7 +40,10 @@
       var item = outbox[id];
       if (!item || !socket.connected) return;
       socket.timeout(8000).emit(item.event, item.payload, function (err, ack) {
-        if (err) return; // no answer in time: kept, sent again on reconnection
+        // A newer submission for the same activity replaced this one: its own ack will come.
+        var current = outbox[id] && outbox[id].payload.client_id === item.payload.client_id;
+        if (err) { if (current) setTimeout(function () { send(id); }, 3000); return; } // kept
+        if (!current) return;
         if (ack && ack.ok) {
           delete outbox[id]; save(); say(t("received"), true);
           if (item.event === "contribute") reload("#activity");
