@@ -63,6 +63,7 @@ class Broadcaster:
         if board is None:
             return
         state = services.participant_state(board, None)
+        state.pop("control")  # personal: each phone learns it on connect, sync, or handover
         socketio.emit("state", state, to=board_room(board_id), namespace=NAMESPACE)
         self.on_results(board_id)
 

@@ -448,7 +448,7 @@ def phone_command(code: str):
 
 @bp.post("/j/<code>/quitter")
 def leave(code: str):
-    """Leave the session on this phone: forget the device and the language cookie."""
+    """Leave the session on this phone: forget the device (its answers stay, anonymous)."""
     response = make_response(redirect(url_for("live.join_code")))
     response.delete_cookie(DEVICE_COOKIE)
     flash(_("You have left the session. Thank you for taking part!"), "info")

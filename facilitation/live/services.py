@@ -422,7 +422,7 @@ def contribute(participant: LiveParticipant, activity_id: Any, client_id: Any, t
         )
     )
     if mine >= MAX_CONTRIBUTIONS:
-        raise Refused("rate_limited", _("You have already sent a lot. Thank you!"))
+        raise Refused("limit_reached", _("You have already sent a lot. Thank you!"))
     contribution = Contribution(
         activity_id=activity.id, participant_id=participant.id, client_id=client_id, text=clean
     )
@@ -603,7 +603,7 @@ def _reveal_answer(actor, board, payload):
     activity = _current(board)
     if activity.kind is not ActivityKind.QUIZ:
         raise Refused("invalid", _("Only a quiz has a right answer."))
-    _update_state(activity, answer_revealed=bool(payload.get("revealed", True)))
+    _update_state(activity, answer_revealed=_flag(payload, "revealed"))
     return (bus.STATE, bus.RESULTS)
 
 
@@ -620,8 +620,16 @@ def _contribution(board: Board, payload: dict) -> Contribution:
     return contribution
 
 
+def _flag(payload: dict, name: str, default: bool = True) -> bool:
+    """A yes/no field: JSON booleans, or the strings a form sends ("1"/"0", "true"/"false")."""
+    value = payload.get(name, default)
+    if isinstance(value, str):
+        return value.strip().lower() not in {"", "0", "false", "no", "off"}
+    return bool(value)
+
+
 def _moderate(actor, board, payload):
-    _contribution(board, payload).hidden = bool(payload.get("hidden", True))
+    _contribution(board, payload).hidden = _flag(payload, "hidden")
     return (bus.STATE, bus.RESULTS)
 
 
@@ -631,7 +639,7 @@ def _hide_word(actor, board, payload):
     if activity.kind is not ActivityKind.WORDCLOUD or not key:
         raise Refused("invalid", _("Unknown word."))
     hidden = set(activity.state.get("hidden_words", []))
-    hidden.add(key) if payload.get("hidden", True) else hidden.discard(key)
+    hidden.add(key) if _flag(payload, "hidden") else hidden.discard(key)
     _update_state(activity, hidden_words=sorted(hidden))
     return (bus.RESULTS,)
 
@@ -659,8 +667,8 @@ def _group(actor, board, payload):
 
 
 def _mark_answered(actor, board, payload):
-    _contribution(board, payload).answered = bool(payload.get("answered", True))
-    return (bus.RESULTS,)
+    _contribution(board, payload).answered = _flag(payload, "answered")
+    return (bus.STATE, bus.RESULTS)  # phones' list of questions to upvote changes
 
 
 def _handover(actor, board, payload):
