@@ -52,7 +52,12 @@ def screen_url(board: Board) -> str:
 def qr_svg(url: str) -> Markup:
     """The join link as an inline SVG QR code (no image request, no third party)."""
     svg = segno.make(url, error="m").svg_inline(
-        scale=8, border=2, dark="#000", light="#fff", title=_("QR code to join: %(url)s", url=url)
+        scale=8,
+        border=2,
+        dark="#000",
+        light="#fff",
+        omitsize=True,
+        title=_("QR code to join: %(url)s", url=url),
     )
     return Markup(svg)  # noqa: S704 (segno's own SVG markup)
 

@@ -268,10 +268,11 @@ class RollCall:
     session: WorkshopSession
     rows: list[RollCallRow]
     check_ins: list[CheckIn]
+    erased_present: int = 0  # came, then asked to be erased: counted, never named
 
     @property
     def present(self) -> int:
-        return sum(
+        return self.erased_present + sum(
             1 for r in self.rows if r.attendance and r.attendance.status is AttendanceStatus.PRESENT
         )
 
@@ -283,7 +284,11 @@ def roll_call(actor: User, session: WorkshopSession) -> RollCall:
     session = workshops.get_session(actor, session.id)
     space = session.cycle.space
     participants = list_space_participants(actor, space)
-    attendance = {a.participant_id: a for a in session_attendance(actor, session)}
+    records = session_attendance(actor, session)
+    attendance = {a.participant_id: a for a in records if a.participant_id is not None}
+    erased_present = sum(
+        1 for a in records if a.participant_id is None and a.status is AttendanceStatus.PRESENT
+    )
     visits = Counter(
         db.session.scalars(
             sa.select(Attendance.participant_id)
@@ -313,7 +318,7 @@ def roll_call(actor: User, session: WorkshopSession) -> RollCall:
             if live.pseudonym is None and linked is None:
                 continue  # anonymous: staff can add them by hand if they wish
             check_ins.append(CheckIn(live.id, live.pseudonym, linked))
-    return RollCall(session, rows, check_ins)
+    return RollCall(session, rows, check_ins, erased_present)
 
 
 def confirm_check_in(

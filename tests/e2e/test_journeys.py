@@ -70,7 +70,12 @@ def assert_accessible(page, what: str) -> None:
 
 
 def assert_no_horizontal_scroll(page, what: str) -> None:
-    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Compare with the requested width: on phone-emulated pages Chromium widens
+    # innerWidth to fit overflowing content, which would hide the overflow.
+    width = page.viewport_size["width"]
+    fits = page.evaluate(
+        "(w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) <= w", width
+    )
     if not fits:
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         pytest.fail(
