@@ -27,7 +27,7 @@ def journey():
     """Mon parcours: sessions attended, co-animation, people brought — in plain words."""
     person = _me()
     if person is None:
-        return render_template("participants/me_unknown.html")
+        return render_template("participants/me_unknown.html", erased="efface" in request.args)
     return render_template(
         "participants/me.html", participant=person, journey=services.own_journey(person)
     )
@@ -57,7 +57,7 @@ def erase():
         return redirect(url_for("me.journey"))
     if request.method == "POST":
         services.self_erase(person)
-        response = redirect(url_for("me.journey"))
+        response = redirect(url_for("me.journey", efface=1))
         response.delete_cookie(DEVICE_COOKIE)
         flash(_("Everything held on you is erased. Thank you for taking part."), "success")
         return response

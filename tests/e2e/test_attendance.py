@@ -56,6 +56,7 @@ NOT_LINKED = (
     "This phone is not linked to a journey yet. Join a session with its code, and the "
     "mediator will confirm you are there — or ask them for a link for your phone."
 )
+GOODBYE = "Nothing is held on you any more. You are always welcome at the workshops."
 
 
 # --- fixtures -----------------------------------------------------------------------
@@ -543,12 +544,12 @@ def test_erasing_from_the_phone_keeps_the_anonymous_counts(
     phone.wait_for_url("**/moi/effacer")
     check_page(phone, "phone", "2-erase-confirm", screenshot)
     phone.locator("main form button[type=submit]").tap()
-    phone.wait_for_url("**/moi/")
+    phone.wait_for_url("**/moi/?efface=1")
     expect(phone.locator("main .flashes")).to_contain_text(french(ERASED))
-    expect(phone.locator("main")).to_contain_text(french(NOT_LINKED))
+    expect(phone.locator("main")).to_contain_text(french(GOODBYE))
     expect(phone.locator("main ol.timeline")).to_have_count(0)
     check_page(phone, "phone", "3-erased", screenshot)
-    phone.reload()
+    phone.goto(server.url("/moi/"))
     expect(phone.locator("main")).to_contain_text(french(NOT_LINKED))
     expect(phone.locator("main .flashes")).to_have_count(0)
     phone.goto(server.url("/moi/donnees"))
