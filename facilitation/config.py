@@ -57,8 +57,8 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or default_async_mode(),
-        # Compress text responses (pages, htmx, socket.io.min.js): phones on small data plans.
-        "COMPRESS_ALGORITHM": ["gzip"],
+        # Compress text responses and static files (zstd, br, gzip, deflate as the phone
+        # accepts): phones on small data plans.
         "COMPRESS_MIMETYPES": [
             "text/html",
             "text/css",

@@ -670,6 +670,18 @@ def test_questions_are_moderated_upvoted_and_marked_answered(world, board):
     assert len(services.results(questions)["questions"]) == 3
 
 
+def test_yes_no_fields_sent_as_strings_are_read_as_a_form_means_them(world, board):
+    questions = add(world.mediator, board, "questions", "Q", {}, open_it=True)
+    asked = services.contribute(phone(board), questions.id, client_id(), "Ma question")
+    driver, target = staff(world), {"contribution_id": asked.contribution_id}
+    services.control(driver, board, "moderate", {**target, "hidden": "1"})
+    assert services.results(questions)["questions"] == []
+    services.control(driver, board, "moderate", {**target, "hidden": "0"})  # "Show again"
+    assert len(services.results(questions)["questions"]) == 1
+    services.control(driver, board, "mark_answered", {**target, "answered": "false"})
+    assert services.results(questions)["questions"][0]["answered"] is False
+
+
 def test_moderating_a_contribution_of_another_board_is_not_found(world, board, other_board):
     add(world.mediator, board, "questions", "Q", {}, open_it=True)
     theirs = add(world.other_mediator, other_board, "questions", "Q", {}, open_it=True)
