@@ -168,7 +168,10 @@ class Quiz(Poll):
         if (
             not isinstance(correct, list)
             or not correct
-            or not all(isinstance(c, int) and 0 <= c < len(choices) for c in correct)
+            or not all(
+                isinstance(c, int) and not isinstance(c, bool) and 0 <= c < len(choices)
+                for c in correct
+            )
         ):
             raise invalid(_l("Say which answer is right."))
         return {"choices": choices, "correct": sorted(set(correct)), "multiple": False}

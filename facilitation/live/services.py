@@ -178,16 +178,21 @@ def update_activity(actor: User, activity: Activity, *, prompt: str, config: dic
 def delete_activity(actor: User, activity: Activity) -> None:
     board = activity.board
     _require_staff(actor, board)
-    if board.current_activity_id == activity.id:
+    was_current = board.current_activity_id == activity.id
+    if was_current:
         board.current_activity_id = None
     db.session.delete(activity)
     db.session.flush()
-    for position, item in enumerate(
+    remaining = list(
         db.session.scalars(
             sa.select(Activity).where(Activity.board_id == board.id).order_by(Activity.position)
         )
-    ):
+    )
+    for position, item in enumerate(remaining):
         item.position = position
+    if was_current and remaining:
+        # The board shows the activity that took its place (or the last one).
+        board.current_activity_id = remaining[min(activity.position, len(remaining) - 1)].id
     board.version += 1
     db.session.commit()
     bus.publish(bus.STATE, board.id)

@@ -175,7 +175,7 @@ def test_deleting_an_activity_removes_its_answers_and_closes_the_gap(world, boar
     db.session.expire_all()
     assert count(Answer) == 0
     assert [(a.id, a.position) for a in board.activities] == [(second.id, 0), (third.id, 1)]
-    assert board.current_activity_id is None  # the board waits for the next step
+    assert board.current_activity_id == second.id  # the one that took its place
     state = services.participant_state(board, None)
     assert state["activity"] is None
 
@@ -752,3 +752,19 @@ def test_control_publishes_state_for_phones_after_committing(world, board, recor
     assert bus.STATE in topics and bus.RESULTS in topics
     refused("forbidden", services.control, Actor(participant=phone(board)), board, "next")
     assert [r.topic for r in recorder] == topics  # a refusal tells nobody anything
+
+
+def test_deleting_the_current_activity_shows_the_one_that_took_its_place(world, board):
+    first = services.add_activity(
+        world.mediator, board, kind="scale", prompt="Météo", config={"style": "weather"}
+    )
+    second = services.add_activity(
+        world.mediator, board, kind="wordcloud", prompt="Un mot", config={"max_words": 1}
+    )
+    assert board.current_activity_id == first.id
+    services.delete_activity(world.mediator, first)
+    db.session.refresh(board)
+    assert board.current_activity_id == second.id
+    services.delete_activity(world.mediator, second)
+    db.session.refresh(board)
+    assert board.current_activity_id is None
