@@ -14,6 +14,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -248,6 +249,24 @@ async def _scenario(demo: dict, server_a: str, server_b: str) -> None:
                 await client.disconnect()
 
 
+def _run_in_own_loop(coroutine) -> None:
+    """Run in a thread of its own: the browser tests' sync Playwright keeps a loop running."""
+    errors: list[BaseException] = []
+
+    def target():
+        try:
+            asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the test's thread
+            errors.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the two-process scenario did not finish in 120 s"
+    if errors:
+        raise errors[0]
+
+
 def test_two_processes_share_a_session_through_redis(two_servers):
     demo, (server_a, server_b) = two_servers
-    asyncio.run(_scenario(demo, server_a, server_b))
+    _run_in_own_loop(_scenario(demo, server_a, server_b))
