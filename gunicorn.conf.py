@@ -36,3 +36,18 @@ keepalive = 5
 accesslog = os.environ.get("ACCESS_LOG") or None  # "-" for stdout
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+
+
+def post_worker_init(worker):
+    """Garbage collection for a worker holding thousands of sockets.
+
+    A full collection walks every tracked object and stops every connection meanwhile:
+    100-300 ms with 2000-4000 phones connected, about once a second while they connect.
+    The app's own objects (modules, templates, mappers) live as long as the worker: they
+    are frozen out of the scans; and full collections are made ten times rarer.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(700, 10, 100)

@@ -68,6 +68,8 @@ def from_environment(instance_path: str) -> dict:
             "image/svg+xml",
         ],
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Off only for load tests from one address (bench/live_vote.py --join http).
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         # Cookies: HttpOnly and SameSite always; Secure when served over HTTPS.

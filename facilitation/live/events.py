@@ -115,16 +115,19 @@ class LiveNamespace(Namespace):
                 raise ConnectionRefusedError("not_joined")
             info["participant_id"] = participant.id
             rooms = [board_room(board.id), participant_room(participant.id)]
-            services.set_connected(participant.id, +1)
         for room in rooms:
             join_room(room)
         session["live"] = info
         emit("state", self._state(board))
+        if "participant_id" in info:
+            # After the state: this commit expires the board and the participant, and the
+            # state would have loaded them again.
+            services.set_connected(info["participant_id"], +1, board_id=board.id)
 
     def on_disconnect(self, reason=None):
-        participant_id = _connection().get("participant_id")
-        if participant_id:
-            services.set_connected(participant_id, -1)
+        info = _connection()
+        if info.get("participant_id"):
+            services.set_connected(info["participant_id"], -1, board_id=info.get("board_id"))
 
     def _state(self, board: Board) -> dict:
         info = _connection()

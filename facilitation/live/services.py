@@ -7,6 +7,7 @@ Everything that changes what clients see is committed first, then published on
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -213,11 +214,13 @@ def move_activity(actor: User, activity: Activity, offset: int) -> None:
         bus.publish(bus.STATE, board.id)
 
 
-def get_activity(board: Board, activity_id: Any) -> Activity:
+def get_activity(board: Board | int, activity_id: Any) -> Activity:
+    """The board's activity with this id (``board``: the board, or only its id)."""
     if isinstance(activity_id, bool) or not isinstance(activity_id, int):
         raise Refused("not_found", _("This activity does not exist."))
+    board_id = board if isinstance(board, int) else board.id
     activity = db.session.get(Activity, activity_id)
-    if activity is None or activity.board_id != board.id:
+    if activity is None or activity.board_id != board_id:
         raise Refused("not_found", _("This activity does not exist."))
     return activity
 
@@ -276,7 +279,7 @@ def participant_for_device(board: Board, device_key: str | None) -> LiveParticip
     )
 
 
-def set_connected(participant_id: int, delta: int) -> None:
+def set_connected(participant_id: int, delta: int, board_id: int | None = None) -> None:
     """Count a phone's open connections (+1 on connect, -1 on disconnect)."""
     db.session.execute(
         sa.update(LiveParticipant)
@@ -290,9 +293,10 @@ def set_connected(participant_id: int, delta: int) -> None:
         )
     )
     db.session.commit()
-    board_id = db.session.scalar(
-        sa.select(LiveParticipant.board_id).where(LiveParticipant.id == participant_id)
-    )
+    if board_id is None:
+        board_id = db.session.scalar(
+            sa.select(LiveParticipant.board_id).where(LiveParticipant.id == participant_id)
+        )
     if board_id is not None:
         bus.publish(bus.PRESENCE, board_id)
 
@@ -336,7 +340,7 @@ def _clean_client_id(client_id: Any) -> str:
 
 
 def _open_activity(participant: LiveParticipant, activity_id: Any) -> Activity:
-    activity = get_activity(participant.board, activity_id)
+    activity = get_activity(participant.board_id, activity_id)  # the Board is not loaded
     if activity.status is not ActivityStatus.OPEN:
         raise Refused("closed", _("Answers are closed for this activity."))
     return activity
@@ -357,7 +361,7 @@ def submit_answer(
 ) -> Stored:
     """Store a participant's answer, once. A retry of the same submission changes nothing."""
     client_id = _clean_client_id(client_id)
-    activity = get_activity(participant.board, activity_id)
+    activity = get_activity(participant.board_id, activity_id)
     kind = kinds.get(activity.kind)
     existing = db.session.scalar(
         sa.select(Answer).where(
@@ -386,6 +390,9 @@ def submit_answer(
         )
     else:
         existing.value, existing.client_id, existing.updated_at = clean, client_id, now
+    # Read now: the commit expires every loaded object, and reading one afterwards costs a
+    # SELECT (two per answer, a quarter of its time under load).
+    board_id, stored = participant.board_id, Stored(activity.id)
     try:
         db.session.commit()
     except IntegrityError:
@@ -397,14 +404,14 @@ def submit_answer(
             .values(value=clean, client_id=client_id, updated_at=now)
         )
         db.session.commit()
-    bus.publish(bus.RESULTS, participant.board_id)
-    return Stored(activity.id)
+    bus.publish(bus.RESULTS, board_id)
+    return stored
 
 
 def contribute(participant: LiveParticipant, activity_id: Any, client_id: Any, text: Any) -> Stored:
     """Add a post-it or a question. A retry with the same client id adds nothing."""
     client_id = _clean_client_id(client_id)
-    activity = get_activity(participant.board, activity_id)
+    activity = get_activity(participant.board_id, activity_id)
     existing = db.session.scalar(
         sa.select(Contribution).where(
             Contribution.activity_id == activity.id, Contribution.client_id == client_id
@@ -432,7 +439,10 @@ def contribute(participant: LiveParticipant, activity_id: Any, client_id: Any, t
         activity_id=activity.id, participant_id=participant.id, client_id=client_id, text=clean
     )
     db.session.add(contribution)
+    board_id, activity_id = participant.board_id, activity.id  # read before the commit
     try:
+        db.session.flush()  # the new id now, not by a SELECT after the commit
+        contribution_id = contribution.id
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -442,8 +452,8 @@ def contribute(participant: LiveParticipant, activity_id: Any, client_id: Any, t
             )
         )
         return Stored(activity.id, duplicate=True, contribution_id=existing.id)
-    bus.publish(bus.RESULTS, participant.board_id)
-    return Stored(activity.id, contribution_id=contribution.id)
+    bus.publish(bus.RESULTS, board_id)
+    return Stored(activity_id, contribution_id=contribution_id)
 
 
 def my_answer(participant: LiveParticipant, activity: Activity) -> Any:
@@ -466,9 +476,13 @@ def contributions(activity: Activity, *, include_hidden: bool = False) -> list[d
 
 def results(activity: Activity) -> dict:
     """The activity's tally, computed from the stored answers (the server's truth)."""
-    values = list(
-        db.session.scalars(sa.select(Answer.value).where(Answer.activity_id == activity.id))
+    # One row per distinct answer and its count: a poll answered by 2000 phones reads five
+    # rows, not 2000 JSON documents, at each results broadcast (up to ten a second).
+    text = sa.cast(Answer.value, sa.Text)
+    rows = db.session.execute(
+        sa.select(text, sa.func.count()).where(Answer.activity_id == activity.id).group_by(text)
     )
+    values = [value for raw, n in rows for value in [json.loads(raw)] * n]
     kind = kinds.get(activity.kind)
     extra = contributions(activity, include_hidden=True) if kind.takes_contributions else None
     return kind.tally(activity.config, activity.state, values, extra)
