@@ -8,7 +8,8 @@ What it does (docs/performance.md explains the choices):
    ``flask seed-demo --json`` (the demo board's first activity is an open poll);
 2. N live participants written straight into ``live_participants`` (random device
    keys, their SHA-256 in ``device_hash``): the benchmark measures answering, not
-   joining, and ``POST /j/<code>`` is rate-limited per IP;
+   joining, and ``POST /j/<code>`` is rate-limited per IP (``--join http`` joins by the
+   form instead, with ``RATELIMIT_ENABLED=false``);
 3. the server started exactly as ``make run`` serves it
    (``flask --app wsgi serve --port PORT``: gunicorn, one gevent worker);
 4. one screen and N phones connected over Socket.IO (namespace ``/live``, WebSocket);
@@ -748,8 +749,8 @@ def main(argv: list[str] | None = None) -> int:
         "--join",
         choices=("insert", "http"),
         default="insert",
-        help="participants written into the database (default), or joined by POST /j/<code>"
-        " (rate-limited to 30 a minute per IP: needs the limiter off)",
+        help="participants written into the database (default), or joined by the form"
+        " POST /j/<code> (the server then runs with RATELIMIT_ENABLED=false)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep-db", action="store_true", help="keep the temporary directory")
@@ -780,7 +781,7 @@ def main(argv: list[str] | None = None) -> int:
         WORKER_CONNECTIONS=str(args.participants + 1000),
     )
     if args.join == "http":
-        env["RATELIMIT_ENABLED"] = "false"  # read once config.py has the switch (see docs)
+        env["RATELIMIT_ENABLED"] = "false"  # 30 joins a minute per IP otherwise
     server = None
     monitor = Monitor()
     server_pids: set[int] = set()
