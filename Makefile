@@ -57,9 +57,12 @@ bench: install-test migrate
 	$(BIN)/python bench/live_vote.py --participants $(N) --window $(S)
 
 ## Maintainers: refresh the message catalogs after changing user-facing strings.
+## Sorted, without source locations or wrapping: one entry changes only when its text does.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o facilitation/translations/messages.pot .
-	$(BIN)/pybabel update -i facilitation/translations/messages.pot -d facilitation/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --no-wrap \
+		-o facilitation/translations/messages.pot .
+	$(BIN)/pybabel update -i facilitation/translations/messages.pot -d facilitation/translations \
+		--no-fuzzy-matching --ignore-obsolete --no-wrap --ignore-pot-creation-date
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -56,6 +56,8 @@ def from_environment(instance_path: str) -> dict:
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # Redis pub/sub channel of the Socket.IO message queue (one per deployment).
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "flask-socketio"),
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or default_async_mode(),
         # Compress text responses and static files (zstd, br, gzip, deflate as the phone
         # accepts): phones on small data plans.

@@ -1,12 +1,12 @@
 """Staff account forms. Error messages are French through Babel."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.forms import Form
 from .models import Role
 from .services import MIN_PASSWORD_LENGTH
 
@@ -55,7 +55,7 @@ def _new_password_fields():
     return password, confirm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField(
         _l("Password"),
@@ -64,7 +64,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class SetupForm(FlaskForm):
+class SetupForm(Form):
     organisation_name = StringField(
         _l("Name of your structure"),
         validators=[DataRequired(_l("Give the name of your structure.")), Length(max=120)],
@@ -81,7 +81,7 @@ class SetupForm(FlaskForm):
     password, confirm = _new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     display_name = StringField(
         _l("Your name"),
         render_kw={"autocomplete": "name"},
@@ -94,7 +94,7 @@ class AcceptInvitationForm(FlaskForm):
     password, confirm = _new_password_fields()
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     label = StringField(
         _l("For whom (to recognise the link)"),
         validators=[Optional(), Length(max=120)],
@@ -110,7 +110,7 @@ class InvitationForm(FlaskForm):
     spaces = MultiCheckboxField(_l("Spaces they will join"), coerce=int)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"),
         render_kw={"autocomplete": "current-password"},

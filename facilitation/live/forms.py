@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..core.forms import Form
 from . import kinds
 from .models import ActivityKind
 
@@ -16,7 +16,7 @@ def kind_choices():
     return [SelectChoice(k.value, kinds.get(k).label) for k in ActivityKind]
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     kind = SelectField(_l("Type of activity"), choices=kind_choices)
     prompt = StringField(
         _l("Question or statement"),
@@ -98,7 +98,7 @@ def _choice(line: str) -> dict:
     return {"icon": "", "label": line}
 
 
-class JoinCodeForm(FlaskForm):
+class JoinCodeForm(Form):
     code = StringField(
         _l("Code shown on the screen"),
         validators=[DataRequired(_l("Type the code shown on the screen.")), Length(max=12)],
@@ -106,7 +106,7 @@ class JoinCodeForm(FlaskForm):
     )
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     pseudonym = StringField(
         _l("Your pseudonym (optional)"),
         validators=[Length(max=40, message=_l("At most 40 characters."))],

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 
+from ..core import text
 from .models import ActivityKind
 
 MAX_CHOICES = 12
@@ -70,14 +71,11 @@ def fold(text: str) -> str:
 
 
 def clean_text(value: Any, *, limit: int, message) -> str:
-    if not isinstance(value, str):
-        raise invalid(message)
-    text = " ".join(value.split())
-    if not text:
-        raise invalid(message)
-    if len(text) > limit:
-        raise Refused("too_long", str(_l("This is too long (at most %(n)d characters).", n=limit)))
-    return text
+    """A text from a phone or a form, through the app's one validation (core.text)."""
+    try:
+        return text.clean(value, limit=limit, empty_message=message)
+    except text.TextRefused as refused:
+        raise Refused(refused.code, refused.message) from None
 
 
 def _int(value: Any, low: int, high: int, message) -> int:

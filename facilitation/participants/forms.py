@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.forms import Form
 from .models import CoAnimationKind
 
 
-class NewcomerForm(FlaskForm):
+class NewcomerForm(Form):
     pseudonym = StringField(
         _l("Pseudonym of the newcomer"),
         validators=[DataRequired(_l("Choose a pseudonym.")), Length(max=40)],
@@ -16,7 +16,7 @@ class NewcomerForm(FlaskForm):
     brought_by = SelectField(_l("Brought by (optional)"), coerce=str, validate_choice=False)
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(Form):
     pseudonym = StringField(
         _l("Pseudonym"), validators=[DataRequired(_l("Choose a pseudonym.")), Length(max=40)]
     )
@@ -50,7 +50,7 @@ def co_animation_kinds():
     ]
 
 
-class CoAnimationForm(FlaskForm):
+class CoAnimationForm(Form):
     kind = SelectField(_l("What they did"), choices=co_animation_kinds)
     space = SelectField(_l("Space"), coerce=int, validate_choice=False)
     occurred_on = DateField(_l("Date"), validators=[DataRequired(_l("Choose a valid date."))])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..accounts.forms import MultiCheckboxField
+from ..core.forms import Form
 from ..live import kinds
 from ..live.models import ActivityKind
 from .services import MAX_STEP_MINUTES, MAX_TOOL_MINUTES, ToolData
@@ -43,7 +43,7 @@ def _minutes_field(label, maximum: int, *, required: bool, description=None):
     )
 
 
-class ToolForm(FlaskForm):
+class ToolForm(Form):
     name = StringField(
         _l("Name of the tool"),
         validators=[DataRequired(_l("Give the tool a name.")), Length(max=120)],
@@ -78,7 +78,7 @@ class ToolForm(FlaskForm):
         )
 
 
-class PlanItemForm(FlaskForm):
+class PlanItemForm(Form):
     """One step of a session's plan. Title and duration may come from the chosen tool."""
 
     tool_id = SelectField(_l("Animation tool"), coerce=int, validate_choice=False, default=0)
@@ -107,7 +107,7 @@ class PlanItemForm(FlaskForm):
         }
 
 
-class SaveTemplateForm(FlaskForm):
+class SaveTemplateForm(Form):
     name = StringField(
         _l("Name of the template"),
         validators=[DataRequired(_l("Give the template a name.")), Length(max=160)],
@@ -120,7 +120,7 @@ class SaveTemplateForm(FlaskForm):
         super().__init__(*args, **kwargs)
 
 
-class ApplyTemplateForm(FlaskForm):
+class ApplyTemplateForm(Form):
     template_id = SelectField(
         _l("Template"),
         coerce=int,
@@ -137,7 +137,7 @@ class ApplyTemplateForm(FlaskForm):
         ]
 
 
-class DuplicateCycleForm(FlaskForm):
+class DuplicateCycleForm(Form):
     title = StringField(
         _l("Title of the new cycle"),
         validators=[DataRequired(_l("Give the cycle a title.")), Length(max=160)],

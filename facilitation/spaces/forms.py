@@ -1,14 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..accounts.forms import MultiCheckboxField
+from ..core.forms import Form
 from .models import SpaceKind
 
 
-class SpaceForm(FlaskForm):
+class SpaceForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Give the space a name.")), Length(max=120)],
@@ -26,5 +26,5 @@ class SpaceForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
 
 
-class MembersForm(FlaskForm):
+class MembersForm(Form):
     members = MultiCheckboxField(_l("Staff of this space"), coerce=int)

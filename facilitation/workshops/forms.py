@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.forms import Form
 from .services import SessionData
 
 
-class CycleForm(FlaskForm):
+class CycleForm(Form):
     title = StringField(
         _l("Title of the cycle"),
         validators=[DataRequired(_l("Give the cycle a title.")), Length(max=160)],
@@ -15,7 +15,7 @@ class CycleForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     theme = StringField(
         _l("Theme"),
         validators=[DataRequired(_l("Give the session a theme.")), Length(max=160)],

@@ -53,7 +53,8 @@ VIEWPORTS: dict[str, dict[str, Any]] = {
     },
 }
 
-E2E_DATABASE = "facilitation_e2e"
+# TEST_DB_PREFIX keeps parallel runs on one PostgreSQL server apart.
+E2E_DATABASE = os.environ.get("TEST_DB_PREFIX", "facilitation") + "_e2e"
 SERVER_START_TIMEOUT = 30.0
 COMMAND_TIMEOUT = 120.0
 

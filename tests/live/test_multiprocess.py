@@ -28,7 +28,7 @@ aiohttp = pytest.importorskip("aiohttp")
 socketio_client = pytest.importorskip("socketio")
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE = "facilitation_multiprocess"
+DATABASE = os.environ.get("TEST_DB_PREFIX", "facilitation") + "_multiprocess"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -89,6 +89,8 @@ def two_servers(database, tmp_path_factory):
     env.update(
         DATABASE_URL=database,
         REDIS_URL=REDIS_URL,
+        # Its own pub/sub channel: another run on this Redis never reaches these servers.
+        SOCKETIO_CHANNEL=f"facilitation-test-{secrets.token_hex(4)}",
         SECRET_KEY=secrets.token_urlsafe(32),  # shared: a login on A is valid on B
         PYTHONUNBUFFERED="1",
     )
