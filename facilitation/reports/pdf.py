@@ -120,16 +120,36 @@ def _fetcher(weasyprint: ModuleType, root: Path):
     return StaticOnlyFetcher()
 
 
-def render_html(html: str) -> bytes:
-    """A PDF from HTML made by the app (its static files only, no network)."""
-    weasyprint = _weasyprint()
-    root = static_root()
+def _off_the_event_loop(func, *args):
+    """Run ``func`` in a worker thread when serving with gevent (``flask serve``).
+
+    Laying out a PDF takes about a second of CPU; in the one gevent worker that also
+    carries the live board's sockets, doing it on the event loop would freeze every
+    phone and screen meanwhile. In a thread, the loop keeps serving them.
+    """
+    try:
+        from gevent import get_hub, monkey
+    except ImportError:  # pragma: no cover (gevent is a dependency)
+        return func(*args)
+    if not monkey.is_module_patched("threading"):
+        return func(*args)  # tests, flask run, the CLI: no event loop to protect
+    return get_hub().threadpool.apply(func, args)
+
+
+def _write_pdf(weasyprint: ModuleType, html: str, page_css: str, root: Path) -> bytes:
+    """Lay out and write the PDF. Runs outside the request: no Flask context here."""
     url_fetcher = _fetcher(weasyprint, root)
     document = weasyprint.HTML(
         string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=url_fetcher
     )
-    extra = weasyprint.CSS(string=_page_numbers_css(), url_fetcher=url_fetcher)
+    extra = weasyprint.CSS(string=page_css, url_fetcher=url_fetcher)
     return document.write_pdf(stylesheets=[extra], pdf_tags=True)
+
+
+def render_html(html: str) -> bytes:
+    """A PDF from HTML made by the app (its static files only, no network)."""
+    weasyprint = _weasyprint()
+    return _off_the_event_loop(_write_pdf, weasyprint, html, _page_numbers_css(), static_root())
 
 
 def render(template: str, **context) -> bytes:
