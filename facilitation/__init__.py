@@ -73,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .participants import bp as participants_bp
     from .participants import me_bp
     from .planning import bp as planning_bp
+    from .reports import bp as reports_bp
     from .spaces import bp as spaces_bp
     from .workshops import bp as workshops_bp
 
@@ -84,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(planning_bp)
     app.register_blueprint(participants_bp)
     app.register_blueprint(me_bp)
+    app.register_blueprint(reports_bp)
     live_events.init_app(app)
 
     from .core import errors

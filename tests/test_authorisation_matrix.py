@@ -613,3 +613,26 @@ _ids_without_participants = _ids
 
 def _ids(world: World) -> dict:  # the ids above, and participants, a phone, a sign-in link
     return {**_ids_without_participants(world), **_participant_ids(world)}
+
+
+# --- reports: the compte rendu de séance and its exports (staff of the session's space) ---
+
+CASES.extend(
+    [
+        Case(
+            "reports.session_report",
+            "GET",
+            "/seances/{session}/compte-rendu",
+            _staff(200, **IN_SPACE),
+        ),
+        *(
+            Case(
+                "reports.session_export",
+                "GET",
+                f"/seances/{{session}}/compte-rendu.{fmt}",
+                _staff(200, **IN_SPACE),
+            )
+            for fmt in ("csv", "ods", "xlsx", "pdf")
+        ),
+    ]
+)

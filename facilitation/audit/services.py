@@ -15,6 +15,7 @@ ERASE = "erase"
 SELF_ERASE = "self_erase"
 MERGE = "merge"
 LINK = "link"
+EXPORT_REPORT = "export_report"  # a report (compte rendu, indicators…) as CSV/ODS/XLSX/PDF
 
 
 def record(
