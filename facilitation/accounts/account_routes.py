@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from ..core.exceptions import ValidationError
-from ..core.web import attach_error, form_status, safe_next
+from ..core.web import attach_error, form_status
 from . import bp, services, sessions, signin, two_factor
 from .forms import ChangePasswordForm, CodeForm, ConfirmPasswordForm, EnrolForm
 from .sessions import require_fresh_login
@@ -59,7 +59,7 @@ def confirm_password():
         except ValidationError as error:
             attach_error(form, error)
         else:
-            return redirect(safe_next("main.dashboard"))
+            return redirect(sessions.safe_next("main.dashboard"))
     return render_template("accounts/confirm_password.html", form=form), form_status(form)
 
 

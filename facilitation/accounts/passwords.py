@@ -71,9 +71,13 @@ def is_common(password: str) -> bool:
 
 def _personal_parts(email: str, organisation_name: str) -> list[str]:
     local = (email or "").split("@", 1)[0]
-    parts = [_letters_and_digits(local), _letters_and_digits(organisation_name or "")]
-    parts += [_letters_and_digits(p) for p in re.split(r"[._+\-]+", local)]
-    return [p for p in parts if len(p) >= _MIN_PART]
+    whole = [_letters_and_digits(local), _letters_and_digits(organisation_name or "")]
+    pieces = [_letters_and_digits(p) for p in re.split(r"[._+\-]+", local)]
+    # The whole local part from 3 characters ("sam"), its pieces ("camille" of
+    # "camille.dupont") and the structure's name from 4.
+    return [p for p in whole[:1] if len(p) >= 3] + [
+        p for p in whole[1:] + pieces if len(p) >= _MIN_PART
+    ]
 
 
 def check_new_password(password: str, *, email: str = "", organisation_name: str = "") -> None:

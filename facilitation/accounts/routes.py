@@ -9,10 +9,10 @@ from wtforms.fields.choices import SelectChoice
 
 from ..core.database import utcnow
 from ..core.exceptions import ValidationError
-from ..core.web import attach_error, form_status, is_htmx, safe_next
+from ..core.web import attach_error, form_status, is_htmx
 from ..extensions import limiter
 from ..spaces import services as spaces
-from . import bp, services, signin, two_factor
+from . import bp, services, sessions, signin, two_factor
 from .forms import (
     AcceptInvitationForm,
     CodeForm,
@@ -47,14 +47,14 @@ def login():
     if form.validate_on_submit():
         try:
             user = signin.password_step(
-                form.email.data, form.password.data, safe_next("main.dashboard")
+                form.email.data, form.password.data, sessions.safe_next("main.dashboard")
             )
         except ValidationError as error:
             attach_error(form, error)
         else:
             if user is None:
                 return redirect(url_for("accounts.login_code"))
-            return redirect(safe_next("main.dashboard"))
+            return redirect(sessions.safe_next("main.dashboard"))
     return render_template("accounts/login.html", form=form), form_status(form)
 
 

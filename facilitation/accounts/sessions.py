@@ -323,16 +323,30 @@ def _wrong_password() -> str:
     return _("This password is incorrect.")
 
 
-def _local_path(url: str | None) -> str | None:
-    parts = urlsplit(url or "")
-    if parts.netloc and parts.netloc != request.host:
+def _local_path(url: str | None, *, same_host_allowed: bool = True) -> str | None:
+    """The path (and query) of a URL if it is a page of this site, else None.
+
+    Refuses what a browser would take for another site: ``//host``, ``/\\host``, a scheme,
+    control characters.
+    """
+    url = url or ""
+    if "\\" in url or re.search(r"[\x00-\x1f\x7f]", url):
+        return None
+    parts = urlsplit(url)
+    foreign = not same_host_allowed or parts.netloc != request.host
+    if (parts.scheme or parts.netloc) and foreign:
         return None
     path = parts.path + (f"?{parts.query}" if parts.query else "")
-    if not path.startswith("/") or path.startswith("//") or "\\" in path:
-        return None
-    if re.search(r"[\x00-\x1f\x7f]", path):
+    if not path.startswith("/") or path.startswith("//"):
         return None
     return path
+
+
+def safe_next(default_endpoint: str) -> str:
+    """The ``next`` parameter if it is a path of this site, else a default page."""
+    return _local_path(request.values.get("next"), same_host_allowed=False) or url_for(
+        default_endpoint
+    )
 
 
 def _return_path(back: str | None) -> str:
