@@ -8,9 +8,9 @@ from flask_login import current_user, login_required, login_user
 
 from ..core.exceptions import ValidationError
 from ..core.web import attach_error, form_status
-from . import bp, services, sessions, signin, two_factor
+from . import bp, fresh_login, services, sessions, signin, two_factor
 from .forms import ChangePasswordForm, CodeForm, ConfirmPasswordForm, EnrolForm
-from .sessions import require_fresh_login
+from .fresh_login import require_fresh_login
 
 PENDING_SECRET_KEY = "_totp_pending"  # noqa: S105 (a session key, not a secret)
 
@@ -55,11 +55,11 @@ def confirm_password():
         return render_template("accounts/confirm_password.html", form=form), 429
     if form.validate_on_submit():
         try:
-            sessions.confirm_password(current_user, form.password.data)
+            fresh_login.confirm_password(current_user, form.password.data)
         except ValidationError as error:
             attach_error(form, error)
         else:
-            return redirect(sessions.safe_next("main.dashboard"))
+            return redirect(fresh_login.safe_next("main.dashboard"))
     return render_template("accounts/confirm_password.html", form=form), form_status(form)
 
 

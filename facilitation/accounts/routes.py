@@ -12,7 +12,7 @@ from ..core.exceptions import ValidationError
 from ..core.web import attach_error, form_status, is_htmx
 from ..extensions import limiter
 from ..spaces import services as spaces
-from . import bp, services, sessions, signin, two_factor
+from . import bp, fresh_login, services, signin, two_factor
 from .forms import (
     AcceptInvitationForm,
     CodeForm,
@@ -22,8 +22,8 @@ from .forms import (
     SetupForm,
     TwoFactorRequirementForm,
 )
+from .fresh_login import require_fresh_login
 from .models import Role
-from .sessions import require_fresh_login
 
 
 def _login_limit() -> str:
@@ -47,14 +47,14 @@ def login():
     if form.validate_on_submit():
         try:
             user = signin.password_step(
-                form.email.data, form.password.data, sessions.safe_next("main.dashboard")
+                form.email.data, form.password.data, fresh_login.safe_next("main.dashboard")
             )
         except ValidationError as error:
             attach_error(form, error)
         else:
             if user is None:
                 return redirect(url_for("accounts.login_code"))
-            return redirect(sessions.safe_next("main.dashboard"))
+            return redirect(fresh_login.safe_next("main.dashboard"))
     return render_template("accounts/login.html", form=form), form_status(form)
 
 

@@ -15,7 +15,7 @@ from ..audit import services as audit
 from ..core.database import utcnow
 from ..core.exceptions import Forbidden, NotFound, ValidationError
 from ..extensions import db
-from . import sessions
+from . import fresh_login, sessions
 from .models import Invitation, Organisation, Role, User, new_login_token
 from .passwords import check_new_password
 
@@ -120,7 +120,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.login_token = new_login_token()  # Flask-Login's id changes too
     db.session.commit()
     sessions.end_all(user, "password", keep=sessions.current())
-    sessions.mark_fresh()
+    fresh_login.mark_fresh()
 
 
 def load_user(login_token: str) -> User | None:

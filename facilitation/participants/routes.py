@@ -10,7 +10,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..accounts.sessions import require_fresh_login
+from ..accounts.fresh_login import require_fresh_login
 from ..audit import services as audit
 from ..core.exceptions import ValidationError
 from ..core.web import attach_error, form_status, is_htmx
