@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
 @click.option("--email", prompt="E-mail", help="Login e-mail of the coordinator.")
 @click.option("--name", "display_name", prompt="Name", help="Name shown to colleagues.")
 @click.option("--organisation", prompt="Structure", help="Name of the structure.")
-@click.password_option("--password", help="At least 10 characters (asked if not given).")
+@click.password_option("--password", help="At least 12 characters (asked if not given).")
 def create_admin(email: str, display_name: str, organisation: str, password: str) -> None:
     """Create a coordinator account (the first one creates the structure)."""
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -48,7 +49,11 @@ def from_environment(instance_path: str) -> dict:
     """Build the configuration mapping from environment variables."""
     default_db = "sqlite:///" + str(Path(instance_path) / "facilitation.sqlite3")
     redis_url = os.environ.get("REDIS_URL") or None
-    secure_cookies = _bool("SECURE_COOKIES", False)
+    force_https = _bool("FORCE_HTTPS", False)
+    # Behind HTTPS, cookies are Secure and the session cookie takes the __Host- prefix (no
+    # Domain, Path=/, Secure: a sibling subdomain cannot set or overwrite it).
+    secure_cookies = _bool("SECURE_COOKIES", force_https)
+    cookie_prefix = "__Host-" if secure_cookies else ""
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or load_or_create_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
@@ -73,15 +78,37 @@ def from_environment(instance_path: str) -> dict:
         # Off only for load tests from one address (bench/live_vote.py --join http).
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Wrong logins counted per address (and invitation forms sent per address).
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Wrong logins on one account from every address: beyond, the account refuses
+        # browsers it does not know (see accounts/throttle.py).
+        "LOGIN_ACCOUNT_LIMIT": os.environ.get("LOGIN_ACCOUNT_LIMIT", "20 per hour"),
+        # Wrong logins from a browser that logged in to that account before.
+        "LOGIN_DEVICE_LIMIT": os.environ.get("LOGIN_DEVICE_LIMIT", "10 per hour"),
+        # Staff sessions: ended after this long without a request, and this long after login.
+        "STAFF_SESSION_IDLE_MINUTES": int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "120")),
+        "STAFF_SESSION_MAX_HOURS": int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12")),
+        # Erasing, merging, exporting a person, managing staff and security settings ask for
+        # the password again when it was last typed longer ago than this.
+        "FRESH_LOGIN_MINUTES": int(os.environ.get("FRESH_LOGIN_MINUTES", "10")),
         # Cookies: HttpOnly and SameSite always; Secure when served over HTTPS.
+        "SESSION_COOKIE_NAME": cookie_prefix + "session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            hours=int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
+        ),
+        # Flask-Login's remember cookie is never set (no "remember me"), and a forged or old
+        # one opens nothing: a staff session needs its server-side record.
+        "REMEMBER_COOKIE_NAME": cookie_prefix + "remember_token",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure_cookies,
-        "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
+        # A browser that logged in before is let through the per-account lock.
+        "STAFF_DEVICE_COOKIE_NAME": cookie_prefix + "fac_staff_device",
+        "STAFF_DEVICE_COOKIE_SECURE": secure_cookies,
+        "FORCE_HTTPS": force_https,
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",

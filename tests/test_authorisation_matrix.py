@@ -20,7 +20,7 @@ from facilitation.accounts import services as accounts
 from facilitation.extensions import db
 from facilitation.live import services as live
 
-from .factories import World
+from .factories import PASSWORD, World
 
 ROLES = ("anonymous", "mediator", "other_mediator", "coordinator")
 SESSION_FORM = {"theme": "Atelier", "starts_on": "2030-03-05", "starts_at": "14:00"}
@@ -636,3 +636,169 @@ CASES.extend(
         ),
     ]
 )
+# --- staff accounts: two-step login, password confirmation, own sessions, 2FA, team roles ----
+# A login through `auth.login` types the password, so every session of the matrix above is a
+# fresh login: the routes behind `require_fresh_login` are exercised for real. The test after
+# this block tries each of them again on a session whose password was typed too long ago.
+# `{staff_session}` is another open session of the mediator: only they may end it.
+
+CASES.extend(
+    [
+        Case("accounts.login_code", "GET", "/connexion/code", {r: 302 for r in ROLES}),
+        Case(
+            "accounts.login_code",
+            "POST",
+            "/connexion/code",
+            {r: 302 for r in ROLES},
+            {"code": "123456"},
+        ),
+        Case("accounts.confirm_password", "GET", "/confirmer-mot-de-passe", _staff(200)),
+        Case(
+            "accounts.confirm_password",
+            "POST",
+            "/confirmer-mot-de-passe",
+            _staff(302),
+            {"password": PASSWORD},
+        ),
+        Case(
+            "accounts.end_session",
+            "POST",
+            "/mon-compte/sessions/{staff_session}/terminer",
+            {"anonymous": 302, "mediator": 302, "other_mediator": 404, "coordinator": 404},
+        ),
+        Case(
+            "accounts.end_other_sessions",
+            "POST",
+            "/mon-compte/sessions/terminer-les-autres",
+            _staff(302),
+        ),
+        Case(
+            "accounts.two_factor_setup", "GET", "/mon-compte/double-authentification", _staff(200)
+        ),
+        Case(
+            "accounts.two_factor_setup",
+            "POST",
+            "/mon-compte/double-authentification",
+            _staff(422),
+            {"code": "000000"},
+        ),
+        Case(
+            "accounts.two_factor_disable",
+            "POST",
+            "/mon-compte/double-authentification/desactiver",
+            _staff(302),
+            {"code": "000000"},
+        ),
+        Case(
+            "accounts.recovery_codes",
+            "POST",
+            "/mon-compte/double-authentification/codes-de-secours",
+            _staff(302),
+        ),
+        Case(
+            "accounts.change_role",
+            "POST",
+            "/equipe/{other_mediator}/role",
+            _staff(302, **COORDINATION),
+            {"role": "coordinator"},
+        ),
+        Case(
+            "accounts.two_factor_requirement",
+            "POST",
+            "/equipe/securite",
+            _staff(302, **COORDINATION),
+            {"required": "y"},
+        ),
+    ]
+)
+
+
+def _account_ids(world: World) -> dict:
+    from facilitation.accounts.models import StaffSession
+    from facilitation.core.database import utcnow
+
+    now = utcnow()
+    other = StaffSession(
+        user_id=world.mediator.id,
+        token_hash="0" * 64,
+        authenticated_at=now,
+        last_seen_at=now,
+        device="Firefox · Android",
+    )
+    db.session.add(other)
+    db.session.commit()
+    return {"staff_session": other.id}
+
+
+_ids_without_accounts = _ids
+
+
+def _ids(world: World) -> dict:  # the ids above, and another session of the mediator
+    return {**_ids_without_accounts(world), **_account_ids(world)}
+
+
+def _fresh_login_cases(app) -> list[Case]:
+    """The cases whose view asks for the password again (marked by `require_fresh_login`)."""
+    views = app.view_functions
+    cases = []
+    for case in CASES:
+        methods = getattr(views.get(case.endpoint), "fresh_login_methods", False)
+        if methods is not False and (methods is None or case.method in methods):
+            cases.append(case)
+    return cases
+
+
+def test_the_sensitive_routes_ask_for_a_fresh_login(app):
+    """Exporting, erasing, merging a person; the team; one's security settings."""
+    protected = {(c.endpoint, c.method) for c in _fresh_login_cases(app)}
+    assert {
+        ("participants.export", "GET"),
+        ("participants.erase", "GET"),
+        ("participants.erase", "POST"),
+        ("participants.merge", "GET"),
+        ("participants.merge", "POST"),
+        ("accounts.team", "POST"),
+        ("accounts.revoke_invitation", "POST"),
+        ("accounts.toggle_active", "POST"),
+        ("accounts.change_role", "POST"),
+        ("accounts.two_factor_requirement", "POST"),
+        ("accounts.end_session", "POST"),
+        ("accounts.end_other_sessions", "POST"),
+        ("accounts.two_factor_setup", "GET"),
+        ("accounts.two_factor_setup", "POST"),
+        ("accounts.two_factor_disable", "POST"),
+        ("accounts.recovery_codes", "POST"),
+    } <= protected
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_a_stale_session_is_asked_for_the_password_before_sensitive_routes(
+    app, client, auth, world, role
+):
+    from datetime import timedelta
+
+    from facilitation.accounts.models import StaffSession
+    from facilitation.core.database import utcnow
+
+    ids = _ids(world)
+    user = getattr(world, role)
+    assert auth.login(user).status_code == 302
+    for case in _fresh_login_cases(app):
+        db.session.execute(
+            sa.update(StaffSession)
+            .where(StaffSession.user_id == user.id)
+            .values(authenticated_at=utcnow() - timedelta(minutes=11))
+        )
+        db.session.commit()
+        path = case.path.format(**ids)
+        data = {
+            key: [v.format(**ids) for v in value] if isinstance(value, list) else value
+            for key, value in case.data.items()
+        }
+        db.session.expire_all()
+        before = _snapshot()
+        response = client.open(path, method=case.method, data=data)
+        assert response.status_code in (302, 303), f"{case.method} {path}"
+        assert "/confirmer-mot-de-passe" in response.headers["Location"], f"{case.method} {path}"
+        db.session.expire_all()
+        assert _snapshot() == before, f"{case.method} {path} changed the database"

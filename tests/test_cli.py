@@ -49,7 +49,7 @@ def test_create_admin_refuses_a_short_password_with_a_clear_message(runner):
         ],
     )
     assert result.exit_code != 0
-    assert "10" in result.output
+    assert "12" in result.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 

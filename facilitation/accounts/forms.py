@@ -1,14 +1,21 @@
 """Staff account forms. Error messages are French through Babel."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import Form
 from .models import Role
-from .services import MIN_PASSWORD_LENGTH
+from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -36,7 +43,7 @@ def _new_password_fields():
             DataRequired(_l("Choose a password.")),
             Length(
                 min=MIN_PASSWORD_LENGTH,
-                max=200,
+                max=MAX_PASSWORD_LENGTH,
                 message=_l(
                     "The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH
                 ),
@@ -117,3 +124,52 @@ class ChangePasswordForm(Form):
         validators=[DataRequired(_l("Enter your current password."))],
     )
     password, confirm = _new_password_fields()
+
+
+class CodeForm(Form):
+    """The second step of a login, or the proof asked before turning 2FA off."""
+
+    code = StringField(
+        _l("Code"),
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "text",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+        },
+        description=_l(
+            "The 6 digits shown by your authenticator app, or one of your recovery codes."
+        ),
+        validators=[DataRequired(_l("Type the code.")), Length(max=20)],
+    )
+
+
+class EnrolForm(Form):
+    code = StringField(
+        _l("Code shown by the app"),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+        description=_l("6 digits. A new code appears every 30 seconds."),
+        validators=[DataRequired(_l("Type the code.")), Length(max=20)],
+    )
+
+
+class ConfirmPasswordForm(Form):
+    password = PasswordField(
+        _l("Password"),
+        render_kw={"autocomplete": "current-password"},
+        validators=[DataRequired(_l("Enter your password."))],
+    )
+
+
+class RoleForm(Form):
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            SelectChoice(Role.MEDIATOR.value, _l("Mediator")),
+            SelectChoice(Role.COORDINATOR.value, _l("Coordinator")),
+        ],
+    )
+
+
+class TwoFactorRequirementForm(Form):
+    required = BooleanField(_l("Require two-factor authentication of every member of staff"))

@@ -11,26 +11,20 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..audit import services as audit
 from ..core.database import utcnow
 from ..core.exceptions import Forbidden, NotFound, ValidationError
 from ..extensions import db
+from . import fresh_login, sessions
 from .models import Invitation, Organisation, Role, User, new_login_token
+from .passwords import check_new_password
 
-MIN_PASSWORD_LENGTH = 10
 # Checked against when the e-mail is unknown, so both paths cost one hash.
 _DUMMY_HASH = generate_password_hash("not a real password, only for timing")
 
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
-
-
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            _("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-            "password",
-        )
 
 
 def _check_display_name(name: str) -> str:
@@ -60,8 +54,8 @@ def create_user(
     role: Role,
     commit: bool = True,
 ) -> User:
-    _check_password(password)
     email = normalise_email(email)
+    check_new_password(password, email=email, organisation_name=organisation.name)
     if email_taken(email):
         raise ValidationError(_("An account already uses this e-mail address."), "email")
     user = User(
@@ -118,12 +112,15 @@ def record_login(user: User) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """Change one's password: every other open session ends, this one stays (and is fresh)."""
     if not check_password_hash(user.password_hash, current or ""):
         raise ValidationError(_("The current password is incorrect."), "current_password")
-    _check_password(new)
+    check_new_password(new, email=user.email, organisation_name=user.organisation.name)
     user.password_hash = generate_password_hash(new)
-    user.login_token = new_login_token()  # ends every other open session
+    user.login_token = new_login_token()  # Flask-Login's id changes too
     db.session.commit()
+    sessions.end_all(user, "password", keep=sessions.current())
+    fresh_login.mark_fresh()
 
 
 def load_user(login_token: str) -> User | None:
@@ -267,8 +264,46 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
         raise NotFound
     if user.id == actor.id and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
+    if user.active != active:
+        audit.record(
+            actor.organisation_id,
+            audit.STAFF_ACTIVE_CHANGED,
+            actor=actor,
+            participant_id=None,
+            user_id=user.id,
+            active=active,
+        )
     user.active = active
     if not active:
         user.login_token = new_login_token()
     db.session.commit()
+    if not active:
+        sessions.end_all(user, "deactivated")  # and their control sockets close
+    return user
+
+
+def set_role(actor: User, user_id: int, role: Role) -> User:
+    """Coordinator: make a member of staff coordinator or mediator (not oneself)."""
+    if not actor.is_coordinator:
+        raise Forbidden
+    user = db.session.scalar(
+        sa.select(User).where(User.id == user_id, User.organisation_id == actor.organisation_id)
+    )
+    if user is None:
+        raise NotFound
+    role = Role(role)
+    if user.id == actor.id:
+        raise ValidationError(_("You cannot change your own role."))
+    if user.role is not role:
+        audit.record(
+            actor.organisation_id,
+            audit.ROLE_CHANGED,
+            actor=actor,
+            participant_id=None,
+            user_id=user.id,
+            before=user.role.value,
+            after=role.value,
+        )
+        user.role = role
+        db.session.commit()
     return user

@@ -16,6 +16,33 @@ SELF_ERASE = "self_erase"
 MERGE = "merge"
 LINK = "link"
 EXPORT_REPORT = "export_report"  # a report (compte rendu, indicators…) as CSV/ODS/XLSX/PDF
+# Staff accounts and sessions (accounts/): never a password or a code in the details.
+LOGIN = "login"
+LOGIN_FAILED = "login_failed"  # details: user_id when the e-mail is known, else email_hash
+LOGOUT = "logout"
+SESSION_ENDED = "session_ended"  # one's other sessions, ended from "Mon compte"
+ROLE_CHANGED = "role_changed"
+STAFF_ACTIVE_CHANGED = "staff_active_changed"
+TWO_FACTOR_ENABLED = "two_factor_enabled"
+TWO_FACTOR_DISABLED = "two_factor_disabled"
+RECOVERY_CODE_USED = "recovery_code_used"
+RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+TWO_FACTOR_REQUIREMENT = "two_factor_requirement"  # the structure's setting changed
+STAFF_ACCOUNT_ACTIONS = frozenset(
+    {
+        LOGIN,
+        LOGIN_FAILED,
+        LOGOUT,
+        SESSION_ENDED,
+        ROLE_CHANGED,
+        STAFF_ACTIVE_CHANGED,
+        TWO_FACTOR_ENABLED,
+        TWO_FACTOR_DISABLED,
+        RECOVERY_CODE_USED,
+        RECOVERY_CODES_RENEWED,
+        TWO_FACTOR_REQUIREMENT,
+    }
+)
 
 
 def record(

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
+from ..accounts import sessions as staff_sessions
 from ..core.exceptions import NotFound
 from ..extensions import db
 from . import services
@@ -108,6 +109,8 @@ class LiveNamespace(Namespace):
                 services.Actor(user=current_user), board
             ):
                 raise ConnectionRefusedError("forbidden")
+            if not staff_sessions.control_socket_opened(request.sid, NAMESPACE):
+                raise ConnectionRefusedError("forbidden")  # closed when the session ends
             rooms = [board_room(board.id), screen_room(board.id), control_room(board.id)]
         else:
             participant = services.participant_for_device(board, request.cookies.get(DEVICE_COOKIE))
@@ -126,6 +129,8 @@ class LiveNamespace(Namespace):
 
     def on_disconnect(self, reason=None):
         info = _connection()
+        if info.get("role") == "control":
+            staff_sessions.control_socket_closed(request.sid)
         if info.get("participant_id"):
             services.set_connected(info["participant_id"], -1, board_id=info.get("board_id"))
 
@@ -189,6 +194,8 @@ class LiveNamespace(Namespace):
         board = _board()
         info = _connection()
         if info.get("role") == "control":
+            if not staff_sessions.socket_may_control():  # logged out, ended, expired
+                raise Refused("forbidden", _("Your session has ended. Please log in again."))
             actor = services.Actor(user=current_user if current_user.is_authenticated else None)
         elif info.get("participant_id"):
             actor = services.Actor(participant=_participant())

@@ -10,6 +10,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..accounts.fresh_login import require_fresh_login
 from ..audit import services as audit
 from ..core.exceptions import ValidationError
 from ..core.web import attach_error, form_status, is_htmx
@@ -210,6 +211,7 @@ def add_co_animation(participant_id: int):
 
 
 @bp.get("/participants/<int:participant_id>/export.json")
+@require_fresh_login
 def export(participant_id: int):
     """Everything held on a participant, as a JSON file (audited)."""
     person = services.get_participant(current_user, participant_id)
@@ -222,6 +224,7 @@ def export(participant_id: int):
 
 
 @bp.route("/participants/<int:participant_id>/effacer", methods=["GET", "POST"])
+@require_fresh_login
 def erase(participant_id: int):
     """Erase a participant at their request (after a confirmation page)."""
     person = services.get_participant(current_user, participant_id)
@@ -239,6 +242,7 @@ def erase(participant_id: int):
 
 
 @bp.route("/participants/<int:participant_id>/fusionner", methods=["GET", "POST"])
+@require_fresh_login
 def merge(participant_id: int):
     """Merge a duplicate into this participant: preview, then confirm."""
     keep = services.get_participant(current_user, participant_id)

@@ -120,11 +120,11 @@ def test_password_change_keeps_this_session(client, auth, world):
         "/mon-compte",
         data={
             "current_password": "un-mot-de-passe-solide",
-            "password": "nouveau-mot-de-passe",
-            "confirm": "nouveau-mot-de-passe",
+            "password": "les-jours-de-pluie-42",
+            "confirm": "les-jours-de-pluie-42",
         },
     )
     assert response.status_code == 302
     assert client.get("/tableau-de-bord").status_code == 200
     user = db.session.scalar(sa.select(User).where(User.id == world.mediator.id))
-    assert services.authenticate(user.email, "nouveau-mot-de-passe") is not None
+    assert services.authenticate(user.email, "les-jours-de-pluie-42") is not None

@@ -16,6 +16,8 @@ from facilitation.spaces import services as spaces
 
 from .. import factories
 
+STRONG = "une-phrase-de-passe-longue"
+
 
 def test_first_coordinator_creates_the_structure_and_a_hashed_password():
     user = services.create_first_coordinator(
@@ -37,7 +39,7 @@ def test_short_password_is_refused_in_french():
             organisation_name="Case", email="a@example.org", password="court", display_name="A"
         )
     assert error.value.field == "password"
-    assert "10 caractères" in error.value.message
+    assert "12 caractères" in error.value.message
 
 
 def test_duplicate_email_is_refused_and_the_database_enforces_it():
@@ -47,7 +49,7 @@ def test_duplicate_email_is_refused_and_the_database_enforces_it():
         services.create_user(
             org,
             email=existing.email.upper(),
-            password="x" * 12,
+            password=STRONG,
             display_name="B",
             role=Role.MEDIATOR,
         )
@@ -81,13 +83,13 @@ def test_invitation_is_single_use_and_joins_the_chosen_spaces(world):
     created = services.create_invitation(world.coordinator, space_ids=[world.space.id])
     assert created.invitation.token_hash != created.token  # only a hash is stored
     user = services.accept_invitation(
-        created.token, email="sam@example.org", password="x" * 12, display_name="Sam"
+        created.token, email="sam@example.org", password=STRONG, display_name="Sam"
     )
     assert user.role is Role.MEDIATOR
     assert [s.id for s in spaces.list_spaces(user)] == [world.space.id]
     with pytest.raises(NotFound):
         services.accept_invitation(
-            created.token, email="other@example.org", password="x" * 12, display_name="Other"
+            created.token, email="other@example.org", password=STRONG, display_name="Other"
         )
 
 
@@ -95,7 +97,7 @@ def test_invitation_refused_input_leaves_the_link_usable(world):
     created = services.create_invitation(world.coordinator)
     with pytest.raises(ValidationError):
         services.accept_invitation(
-            created.token, email=world.mediator.email, password="x" * 12, display_name="Dup"
+            created.token, email=world.mediator.email, password=STRONG, display_name="Dup"
         )
     assert services.find_pending_invitation(created.token).used_at is None
 
@@ -139,7 +141,7 @@ def test_deactivation_ends_open_sessions_and_cannot_target_oneself(world):
 def test_password_change_checks_the_current_one_and_rotates_the_login_token(world):
     token = world.mediator.login_token
     with pytest.raises(ValidationError):
-        services.change_password(world.mediator, "not it", "y" * 12)
-    services.change_password(world.mediator, factories.PASSWORD, "y" * 12)
+        services.change_password(world.mediator, "not it", "les-jours-de-pluie-42")
+    services.change_password(world.mediator, factories.PASSWORD, "les-jours-de-pluie-42")
     assert world.mediator.login_token != token
-    assert services.authenticate(world.mediator.email, "y" * 12) == world.mediator
+    assert services.authenticate(world.mediator.email, "les-jours-de-pluie-42") == world.mediator
