@@ -264,7 +264,10 @@ def test_another_team_gets_404_and_nothing_is_audited(client, auth, world, seede
     for fmt in FORMATS:
         assert client.get(_url(world.session, fmt)).status_code == 404
     assert client.get(_url(world.session, "docx")).status_code == 404
-    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 0
+    exports = sa.select(sa.func.count(AuditEntry.id)).where(
+        AuditEntry.action == audit.EXPORT_REPORT
+    )
+    assert db.session.scalar(exports) == 0
 
 
 # --- PDF without Pango ----------------------------------------------------------------------
