@@ -293,7 +293,10 @@ def test_without_pango_the_page_says_why_and_the_pdf_link_explains(
     assert response.status_code == 503
     text = page_text(response)
     assert reason in text and "Traceback" not in text
-    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 0
+    exports = sa.select(sa.func.count(AuditEntry.id)).where(
+        AuditEntry.action == audit.EXPORT_REPORT
+    )
+    assert db.session.scalar(exports) == 0
 
 
 # --- edge cases and links -----------------------------------------------------------------
