@@ -1,0 +1,56 @@
+"""Co-animation recorded by staff (done off the app); the board records its own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ...accounts.models import User
+from ...core.exceptions import NotFound
+from ...extensions import db
+from ...spaces import services as spaces
+from ...spaces.models import Space
+from ...workshops import services as workshops
+from ...workshops.models import WorkshopSession
+from ..models import CoAnimation, CoAnimationKind, Participant
+from .visibility import get_participant
+
+
+def add_co_animation(
+    actor: User,
+    participant: Participant,
+    *,
+    kind: CoAnimationKind | str,
+    space: Space,
+    occurred_on: date,
+    session: WorkshopSession | None = None,
+    tool_id: int | None = None,
+    note: str = "",
+) -> CoAnimation:
+    """Record co-animation done off the app (animated a tool, reused one, proposed a space…)."""
+    participant = get_participant(actor, participant.id)
+    spaces.ensure_visible(actor, space)
+    if session is not None:
+        session = workshops.get_session(actor, session.id)
+        if session.cycle.space_id != space.id:
+            raise NotFound
+    if tool_id is not None:
+        from ...planning.models import Tool
+
+        tool = db.session.get(Tool, tool_id)
+        if tool is None or tool.organisation_id != actor.organisation_id:
+            raise NotFound
+    co = CoAnimation(
+        organisation_id=participant.organisation_id,
+        participant_id=participant.id,
+        person_key=participant.anon_key,
+        space_id=space.id,
+        session_id=session.id if session else None,
+        kind=CoAnimationKind(kind),
+        tool_id=tool_id,
+        note=" ".join((note or "").split())[:300],
+        occurred_on=occurred_on,
+        recorded_by_id=actor.id,
+    )
+    db.session.add(co)
+    db.session.commit()
+    return co
