@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ...accounts.models import User
+from ...core import text
 from ...core.exceptions import NotFound
 from ...extensions import db
 from ...spaces import services as spaces
@@ -12,7 +13,9 @@ from ...spaces.models import Space
 from ...workshops import services as workshops
 from ...workshops.models import WorkshopSession
 from ..models import CoAnimation, CoAnimationKind, Participant
-from .visibility import get_participant
+from .visibility import person_view
+
+NOTE_MAX = 300
 
 
 def add_co_animation(
@@ -26,9 +29,13 @@ def add_co_animation(
     tool_id: int | None = None,
     note: str = "",
 ) -> CoAnimation:
-    """Record co-animation done off the app (animated a tool, reused one, proposed a space…)."""
-    participant = get_participant(actor, participant.id)
+    """Record co-animation done off the app (animated a tool, reused one, proposed a space…),
+    in one of the spaces where the actor sees the person (what the form offers)."""
+    view = person_view(actor, participant.id)
+    participant = view.participant
     spaces.ensure_visible(actor, space)
+    if space.id not in view.space_ids:
+        raise NotFound
     if session is not None:
         session = workshops.get_session(actor, session.id)
         if session.cycle.space_id != space.id:
@@ -47,7 +54,7 @@ def add_co_animation(
         session_id=session.id if session else None,
         kind=CoAnimationKind(kind),
         tool_id=tool_id,
-        note=" ".join((note or "").split())[:300],
+        note=text.clean_optional(note, limit=NOTE_MAX, field="note"),
         occurred_on=occurred_on,
         recorded_by_id=actor.id,
     )

@@ -1,4 +1,10 @@
-"""Journeys (a timeline, never a score) and the export of what is held on a person."""
+"""Journeys (a timeline, never a score) and the export of what is held on a person.
+
+Both are built from a :class:`~.visibility.PersonView`: staff get the part of the person
+that happened in their own spaces (a coordinator: the whole structure), the person gets
+everything. "First time" is the first visit among what the reader sees, so that a
+session without the tag does not tell a team that the person came somewhere else before.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,6 @@ import sqlalchemy as sa
 from ...accounts.models import User
 from ...audit import services as audit
 from ...extensions import db
-from ...spaces import services as spaces
 from ...spaces.models import Space
 from ...workshops.models import Cycle, WorkshopSession
 from ..models import (
@@ -21,10 +26,11 @@ from ..models import (
     CoAnimation,
     CoAnimationKind,
     Participant,
-    ParticipantDevice,
     SpaceParticipant,
 )
-from .visibility import get_participant
+from .board import board_traces_of
+from .phones import phones_of
+from .visibility import PersonView, own_view, person_view
 
 
 @dataclass
@@ -39,7 +45,7 @@ class JourneyEvent:
 
 @dataclass
 class Journey:
-    participant: Participant
+    view: PersonView
     events: list[JourneyEvent]
     sessions_attended: int
     co_animations: int
@@ -47,20 +53,25 @@ class Journey:
     spaces_proposed: int
     tools_reused: int
 
+    @property
+    def participant(self) -> Participant:
+        return self.view.participant
 
-def _journey(participant: Participant, space_ids: set[int] | None) -> Journey:
+
+def _journey(view: PersonView) -> Journey:
+    participant, scope = view.participant, view.scope
     events: list[JourneyEvent] = []
     attended = 0
     query = (
-        sa.select(Attendance, WorkshopSession, Cycle, Space)
+        sa.select(Attendance, WorkshopSession, Space)
         .join(WorkshopSession, WorkshopSession.id == Attendance.session_id)
         .join(Cycle, Cycle.id == WorkshopSession.cycle_id)
         .join(Space, Space.id == Cycle.space_id)
-        .where(Attendance.participant_id == participant.id)
+        .where(Attendance.participant_id == participant.id, scope.where(Space.id))
+        .order_by(WorkshopSession.starts_on, WorkshopSession.starts_at, Attendance.id)
     )
-    if space_ids is not None:
-        query = query.where(Space.id.in_(space_ids))
-    for attendance, session, _cycle, space in db.session.execute(query):
+    first_seen = participant.first_visit_detached and scope.space_ids is None
+    for attendance, session, space in db.session.execute(query):
         if attendance.status is AttendanceStatus.ABSENT:
             continue
         present = attendance.status is AttendanceStatus.PRESENT
@@ -71,16 +82,15 @@ def _journey(participant: Participant, space_ids: set[int] | None) -> Journey:
                 "attended" if present else "excused",
                 session.theme,
                 space.name,
-                first_visit=attendance.first_visit,
+                first_visit=present and not first_seen,
             )
         )
+        first_seen = first_seen or present
     co_query = (
         sa.select(CoAnimation, Space)
         .join(Space, Space.id == CoAnimation.space_id)
-        .where(CoAnimation.participant_id == participant.id)
+        .where(CoAnimation.participant_id == participant.id, scope.where(Space.id))
     )
-    if space_ids is not None:
-        co_query = co_query.where(Space.id.in_(space_ids))
     counts: Counter[str] = Counter()
     for co, space in db.session.execute(co_query):
         counts[co.kind.value] += 1
@@ -89,21 +99,28 @@ def _journey(participant: Participant, space_ids: set[int] | None) -> Journey:
                 co.occurred_on, "co_animation", co.kind.value, space.name, detail=co.note or None
             )
         )
-    brought_query = sa.select(Participant).where(Participant.brought_by_id == participant.id)
-    if space_ids is not None:  # staff see only the people known in their spaces
-        brought_query = brought_query.where(
-            Participant.id.in_(
-                sa.select(SpaceParticipant.participant_id).where(
-                    SpaceParticipant.space_id.in_(space_ids)
+    # Whom they brought: only the people known in the reader's spaces.
+    brought = list(
+        db.session.scalars(
+            sa.select(Participant)
+            .where(
+                Participant.brought_by_id == participant.id,
+                Participant.id.in_(
+                    sa.select(SpaceParticipant.participant_id).where(
+                        scope.where(SpaceParticipant.space_id)
+                    )
                 )
+                if scope.space_ids is not None
+                else sa.true(),
             )
+            .order_by(Participant.id)
         )
-    brought = list(db.session.scalars(brought_query))
+    )
     for person in brought:
         events.append(JourneyEvent(person.created_at.date(), "brought", person.pseudonym))
     events.sort(key=lambda e: (e.day, e.kind), reverse=True)
     return Journey(
-        participant=participant,
+        view=view,
         events=events,
         sessions_attended=attended,
         co_animations=sum(counts.values()),
@@ -115,13 +132,13 @@ def _journey(participant: Participant, space_ids: set[int] | None) -> Journey:
 
 def staff_journey(actor: User, participant: Participant) -> Journey:
     """A participant's journey in the actor's spaces. Every read is audited."""
-    participant = get_participant(actor, participant.id)
-    visible = set(
-        db.session.scalars(spaces.visible_spaces_select(actor).with_only_columns(Space.id))
-    )
-    journey = _journey(participant, visible)
+    view = person_view(actor, participant.id)
+    journey = _journey(view)
     audit.record(
-        participant.organisation_id, audit.VIEW_JOURNEY, actor=actor, participant_id=participant.id
+        view.participant.organisation_id,
+        audit.VIEW_JOURNEY,
+        actor=actor,
+        participant_id=view.participant.id,
     )
     db.session.commit()
     return journey
@@ -129,20 +146,20 @@ def staff_journey(actor: User, participant: Participant) -> Journey:
 
 def own_journey(participant: Participant) -> Journey:
     """What the person sees on their phone: their whole journey."""
-    return _journey(participant, None)
+    return _journey(own_view(participant))
 
 
-def export_data(participant: Participant) -> dict:
-    """Everything held on a participant, as plain data (for them, or for staff to hand over)."""
-    journey = _journey(participant, None)
+def _export(view: PersonView) -> dict:
+    participant = view.participant
+    journey = _journey(view)
     return {
         "pseudonym": participant.pseudonym,
         "languages": participant.languages,
         "consents": {key: bool((participant.consents or {}).get(key)) for key in CONSENTS},
-        "notes": participant.notes,
-        "brought_by": participant.brought_by.pseudonym if participant.brought_by else None,
-        "registered_on": participant.created_at.date().isoformat(),
-        "spaces": sorted(s.name for s in participant.spaces),
+        "notes": {m.space.name: m.notes for m in view.memberships if m.notes},
+        "brought_by": view.brought_by.pseudonym if view.brought_by else None,
+        "registered_on": view.known_since.isoformat(),
+        "spaces": [s.name for s in view.spaces],
         "journey": [
             {
                 "date": e.day.isoformat(),
@@ -154,19 +171,37 @@ def export_data(participant: Participant) -> dict:
             }
             for e in journey.events
         ],
-        "phones": db.session.scalar(
-            sa.select(sa.func.count(ParticipantDevice.id)).where(
-                ParticipantDevice.participant_id == participant.id
-            )
-        ),
     }
 
 
+def export_data(participant: Participant, device_key: str | None = None) -> dict:
+    """Everything held on a participant, for them: their whole journey, every team's
+    notes, their phones and what their phones sent on the live boards."""
+    data = _export(own_view(participant))
+    data["phones"] = [
+        {
+            "added_on": phone.device.created_at.date().isoformat(),
+            "how": phone.device.origin.value,
+            "added_by": phone.added_by,
+            "confirmed": phone.device.confirmed_at is not None,
+            "this_phone": phone.this_phone,
+        }
+        for phone in phones_of(participant, device_key)
+    ]
+    data["boards"] = [trace.as_dict() for trace in board_traces_of(participant)]
+    return data
+
+
 def staff_export(actor: User, participant: Participant) -> dict:
-    participant = get_participant(actor, participant.id)
-    data = export_data(participant)
+    """What the actor may see of a person, as a file (audited): only their spaces' part.
+    What the person answered on the boards stays out: answers are anonymous to staff."""
+    view = person_view(actor, participant.id)
+    data = _export(view)
     audit.record(
-        participant.organisation_id, audit.EXPORT, actor=actor, participant_id=participant.id
+        view.participant.organisation_id,
+        audit.EXPORT,
+        actor=actor,
+        participant_id=view.participant.id,
     )
     db.session.commit()
     return data

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ...accounts.models import User
 from ...audit import services as audit
-from ...core.exceptions import ValidationError
+from ...core.exceptions import Forbidden, ValidationError
 from ...extensions import db
 from ..models import (
     Attendance,
@@ -20,8 +20,8 @@ from ..models import (
     SpaceParticipant,
 )
 from .attendance import recompute_first_visits
-from .people import _join_space
-from .visibility import get_participant
+from .people import join_space
+from .visibility import get_participant, person_view
 
 _STATUS_RANK = {
     AttendanceStatus.PRESENT: 3,
@@ -40,8 +40,33 @@ class MergePreview:
     phones_moved: int
 
 
+def merge_candidates(actor: User, keep: Participant) -> list[Participant]:
+    """Who may be the same person: the people of the spaces where ``keep`` is known."""
+    view = person_view(actor, keep.id)
+    if not actor.is_coordinator:
+        raise Forbidden
+    return list(
+        db.session.scalars(
+            sa.select(Participant)
+            .where(
+                Participant.id != keep.id,
+                Participant.id.in_(
+                    sa.select(SpaceParticipant.participant_id).where(
+                        SpaceParticipant.space_id.in_(sorted(view.space_ids))
+                    )
+                ),
+            )
+            .order_by(sa.func.lower(Participant.pseudonym), Participant.id)
+        )
+    )
+
+
 def merge_preview(actor: User, keep: Participant, remove: Participant) -> MergePreview:
+    """What a merge would move. Merging is the coordinator's: it changes the person for
+    the whole structure (a mediator gets :class:`Forbidden`)."""
     keep, remove = get_participant(actor, keep.id), get_participant(actor, remove.id)
+    if not actor.is_coordinator:
+        raise Forbidden
     if keep.id == remove.id:
         raise ValidationError(_("Choose two different participants."))
     kept_sessions = set(
@@ -107,10 +132,15 @@ def merge(actor: User, keep: Participant, remove: Participant) -> Participant:
         .where(Participant.brought_by_id == remove.id, Participant.id != keep.id)
         .values(brought_by_id=keep.id)
     )
-    for space_id in db.session.scalars(
-        sa.select(SpaceParticipant.space_id).where(SpaceParticipant.participant_id == remove.id)
+    for theirs in db.session.scalars(
+        sa.select(SpaceParticipant).where(SpaceParticipant.participant_id == remove.id)
     ).all():
-        _join_space(space_id, keep.id)
+        join_space(theirs.space_id, keep.id)
+        db.session.flush()
+        ours = db.session.get(SpaceParticipant, (theirs.space_id, keep.id))
+        if theirs.notes and theirs.notes != ours.notes:  # each team keeps both its notes
+            ours.notes = "\n\n".join(n for n in (ours.notes, theirs.notes) if n)
+    keep.first_visit_detached = keep.first_visit_detached or remove.first_visit_detached
     if keep.brought_by_id is None and remove.brought_by_id not in (None, keep.id):
         keep.brought_by_id = remove.brought_by_id
     audit.record(

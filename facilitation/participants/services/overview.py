@@ -44,8 +44,9 @@ def _person(row) -> str:
 def cycle_overview(actor: User, cycle: Cycle) -> CycleOverview:
     """Per session: who came, who was new, who co-animated — counts, never names.
 
-    People are told apart by the rows' person key, so the counts stay the same after
-    someone asked to be erased.
+    People are told apart by the rows' person key. An erasure re-keys the person's rows
+    with one fresh key per space and calendar year or cycle (``erasure.fresh_keys``): a
+    cycle's rows keep one key, so the counts stay the same after someone is erased.
     """
     cycle = workshops.get_cycle(actor, cycle.id)
     sessions = [s for s in cycle.sessions if not s.is_archived]

@@ -1,21 +1,38 @@
-"""The roll call: the space's regulars, and phones that joined the board to confirm."""
+"""The roll call: the space's regulars, and phones that joined the board to confirm.
+
+A phone's check-in binds that phone to a person ("this phone is this person"): only to a
+person the page offered — someone of this session's space, or a new person — or to the
+person the phone already belongs to. When the phone's pseudonym is one that someone of
+the space goes by, the page proposes that person first ("C'est Colibri, venu·e le 12
+novembre ?"), on the staff side only: nothing of it ever reaches a phone.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ...accounts.models import User
-from ...core.exceptions import NotFound
+from ...audit import services as audit
+from ...core.exceptions import NotFound, ValidationError
 from ...extensions import db
 from ...workshops import services as workshops
 from ...workshops.models import Cycle, WorkshopSession
-from ..models import Attendance, AttendanceStatus, CoAnimation, Participant, ParticipantDevice
+from ..models import (
+    Attendance,
+    AttendanceStatus,
+    CoAnimation,
+    DeviceOrigin,
+    Participant,
+    ParticipantDevice,
+    SpaceParticipant,
+)
 from .attendance import record_attendance, session_attendance
-from .people import _join_space, create_participant, list_space_participants
-from .visibility import get_participant
+from .people import Match, create_participant, join_space, likely_matches, list_space_participants
+from .phones import bind_phone
 
 
 @dataclass
@@ -32,6 +49,8 @@ class CheckIn:
     live_participant_id: int
     pseudonym: str | None
     participant: Participant | None  # the record it is already linked to, if any
+    # Not linked yet: people of the space going by the same pseudonym (staff side only).
+    matches: list[Match] = field(default_factory=list)
 
 
 @dataclass
@@ -88,8 +107,36 @@ def roll_call(actor: User, session: WorkshopSession) -> RollCall:
                 continue  # already counted
             if live.pseudonym is None and linked is None:
                 continue  # anonymous: staff can add them by hand if they wish
-            check_ins.append(CheckIn(live.id, live.pseudonym, linked))
+            matches = [] if linked else likely_matches(space, live.pseudonym, before=session)
+            check_ins.append(CheckIn(live.id, live.pseudonym, linked, matches))
     return RollCall(session, rows, check_ins, erased_present)
+
+
+def view_roll_call(actor: User, session: WorkshopSession) -> RollCall:
+    """The roll call as a page: each view is audited (the session only, no one's name)."""
+    roll = roll_call(actor, session)
+    audit.record(
+        roll.session.cycle.space.organisation_id,
+        audit.ROLL_CALL_VIEW,
+        actor=actor,
+        participant_id=None,
+        session=roll.session.id,
+    )
+    db.session.commit()
+    return roll
+
+
+class CheckInNeedsChoice(ValidationError):
+    """Someone of the space goes by the phone's pseudonym: say whether it is them."""
+
+    def __init__(self, matches: list[Match]):
+        super().__init__(
+            _(
+                "Someone of this space already goes by this pseudonym: say whether it is "
+                "them or a new person."
+            )
+        )
+        self.matches = matches
 
 
 def confirm_check_in(
@@ -98,47 +145,72 @@ def confirm_check_in(
     live_participant_id: int,
     *,
     participant_id: int | None = None,
+    new: bool = False,
 ) -> Participant:
-    """One tap: the phone's person is present. Links the phone to a participant record."""
-    from ...live.models import Board, LiveParticipant
+    """One tap: the phone's person is present, and the phone becomes theirs.
+
+    ``participant_id``: "yes, that's them" — only someone of this session's space (what
+    the page offers), else :class:`NotFound`. ``new``: "no, a new person". Without either,
+    a phone already linked is its person, and an unknown phone becomes a new person —
+    unless someone of the space goes by its pseudonym (:class:`CheckInNeedsChoice`).
+    """
+    from ...live.models import Board, LiveParticipant  # live depends on us, not the reverse
 
     session = workshops.get_session(actor, session.id)
+    space = session.cycle.space
     live = db.session.get(LiveParticipant, live_participant_id)
     board = db.session.get(Board, live.board_id) if live else None
     if live is None or board is None or board.session_id != session.id:
         raise NotFound
-    if participant_id is not None:
-        participant = get_participant(actor, participant_id)
-    elif live.participant_id is not None:
+    known = live.participant_id or db.session.scalar(
+        sa.select(ParticipantDevice.participant_id).where(
+            ParticipantDevice.device_hash == live.device_hash
+        )
+    )
+    if known is not None:
         # A phone already linked (earlier check-in, sign-in link), possibly in another space
         # of the structure: the person is here with it, so they become known in this space.
-        participant = db.session.get(Participant, live.participant_id)
+        # The page offers no one else for it: only the person can unlink their phone.
+        participant = db.session.get(Participant, known)
         if (
             participant is None
-            or participant.organisation_id != session.cycle.space.organisation_id
+            or participant.organisation_id != space.organisation_id
+            or participant_id not in (None, participant.id)
         ):
             raise NotFound
-        _join_space(session.cycle.space_id, participant.id)
+        join_space(space.id, participant.id)
         db.session.flush()
+    elif participant_id is not None:
+        participant = db.session.scalar(
+            sa.select(Participant)
+            .join(SpaceParticipant, SpaceParticipant.participant_id == Participant.id)
+            .where(SpaceParticipant.space_id == space.id, Participant.id == participant_id)
+        )
+        if participant is None:
+            raise NotFound  # the page offered only the people of this session's space
     else:
-        participant = create_participant(actor, session.cycle.space, live.pseudonym or "")
-    link_live_participant(live, participant)
+        if not new:
+            matches = likely_matches(space, live.pseudonym, before=session)
+            if matches:
+                raise CheckInNeedsChoice(matches)
+        participant = create_participant(actor, space, live.pseudonym or "")
+    link_live_participant(actor, live, participant, session=session)
     record_attendance(actor, session, participant, AttendanceStatus.PRESENT, source="check_in")
     return participant
 
 
-def link_live_participant(live, participant: Participant) -> None:
+def link_live_participant(
+    actor: User | None, live, participant: Participant, *, session: WorkshopSession | None = None
+) -> None:
     """Attach a live-board phone to a participant: its device, its co-animations."""
     live.participant_id = participant.id
-    if (
-        db.session.scalar(
-            sa.select(ParticipantDevice.id).where(ParticipantDevice.device_hash == live.device_hash)
-        )
-        is None
-    ):
-        db.session.add(
-            ParticipantDevice(device_hash=live.device_hash, participant_id=participant.id)
-        )
+    bind_phone(
+        participant,
+        live.device_hash,
+        origin=DeviceOrigin.ROLL_CALL,
+        actor=actor,
+        **({"session": session.id} if session is not None else {}),
+    )
     db.session.execute(
         sa.update(CoAnimation)
         .where(CoAnimation.live_participant_id == live.id, CoAnimation.participant_id.is_(None))
