@@ -536,31 +536,45 @@ CASES.extend(
             "/participants/{participant}/export.json",
             _staff(200, **IN_SPACE),
         ),
+        # Erasing and merging change the person for the whole structure: the coordinator's
+        # (a mediator of the space gets 403); a mediator removes them from their space.
         Case(
             "participants.erase",
             "GET",
             "/participants/{participant}/effacer",
-            _staff(200, **IN_SPACE),
+            _staff(200, **SPACE_COORDINATION),
         ),
         Case(
             "participants.erase",
             "POST",
             "/participants/{participant}/effacer",
-            _staff(302, **IN_SPACE),
+            _staff(302, **SPACE_COORDINATION),
             {"confirm": "Colibri"},
         ),
         Case(
             "participants.merge",
             "GET",
             "/participants/{participant}/fusionner?avec={duplicate}",
-            _staff(200, **IN_SPACE),
+            _staff(200, **SPACE_COORDINATION),
         ),
         Case(
             "participants.merge",
             "POST",
             "/participants/{participant}/fusionner",
-            _staff(302, **IN_SPACE),
+            _staff(302, **SPACE_COORDINATION),
             {"avec": ["{duplicate}"], "confirm": "1"},
+        ),
+        Case(
+            "participants.remove_from_space",
+            "GET",
+            "/participants/{participant}/espaces/{space}/retirer",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "participants.remove_from_space",
+            "POST",
+            "/participants/{participant}/espaces/{space}/retirer",
+            _staff(302, **IN_SPACE),
         ),
         Case(
             "participants.sign_in_link",
@@ -580,8 +594,14 @@ CASES.extend(
         Case("me.data", "GET", "/moi/donnees?format=json", _public(302), public=True),
         Case("me.erase", "GET", "/moi/effacer", _public(302), public=True),
         Case("me.erase", "POST", "/moi/effacer", _public(302), public=True),
-        Case("me.sign_in", "GET", "/moi/lien/{link_token}", _public(302), public=True),
+        Case("me.confirm_phone", "POST", "/moi/confirmer", _public(302), public=True),
+        Case(
+            "me.unlink_phone", "POST", "/moi/telephones/{device}/retirer", _public(302), public=True
+        ),
+        # The link's page is a button (a link preview must not spend it); the POST spends it.
+        Case("me.sign_in", "GET", "/moi/lien/{link_token}", _public(200), public=True),
         Case("me.sign_in", "GET", "/moi/lien/pas-un-jeton", _public(404), public=True),
+        Case("me.sign_in", "POST", "/moi/lien/pas-un-jeton", _public(404), public=True),
     ]
 )
 
@@ -599,11 +619,16 @@ def _participant_ids(world: World) -> dict:
     checkin_session = factories.session(world.cycle, theme="La suite", starts_on=date(2030, 1, 8))
     board = live.board_for_session(world.mediator, checkin_session)
     phone = live.join(board, "matrix-phone-key", pseudonym="Nour", language="fr")
+    # A phone of Colibri's (no request here carries its cookie: /moi refuses to touch it).
+    linked = live.join(board, "matrix-linked-key", pseudonym="Colibri", language="fr")
+    participants.link_live_participant(world.mediator, linked, colibri)
+    device = participants.device_for_key("matrix-linked-key")
     return {
         "participant": colibri.id,
         "duplicate": duplicate.id,
         "checkin_session": checkin_session.id,
         "phone": phone.id,
+        "device": device.id,
         "link_token": participants.create_sign_in_link(world.mediator, colibri),
     }
 

@@ -82,14 +82,15 @@ def test_every_form_of_the_app_goes_through_the_text_validation():
 
 def test_base_form_cleans_text_fields_but_not_passwords(app):
     from facilitation.accounts.forms import LoginForm
-    from facilitation.participants.forms import ParticipantForm
+    from facilitation.participants.forms import participant_form_class
+    from facilitation.spaces.models import Space
 
     with app.test_request_context(
         method="POST",
-        data={"pseudonym": "Coli\u202ebri ", "notes": "ligne 1\r\n\x07ligne 2"},
+        data={"pseudonym": "Coli\u202ebri ", "notes_7": "ligne 1\r\n\x07ligne 2"},
     ):
-        form = ParticipantForm()
+        form = participant_form_class([Space(id=7, name="Arnaud Bernard")])()
         assert form.pseudonym.data == "Colibri"
-        assert form.notes.data == "ligne 1\nligne 2"
+        assert form.notes_7.data == "ligne 1\nligne 2"
     with app.test_request_context(method="POST", data={"password": " a\u202eb "}):
         assert LoginForm().password.data == " a\u202eb "

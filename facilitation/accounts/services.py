@@ -276,6 +276,9 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
     user.active = active
     if not active:
         user.login_token = new_login_token()
+        from ..participants.services import revoke_unconfirmed_bindings_by  # no import cycle
+
+        revoke_unconfirmed_bindings_by(user, actor=actor)  # phones they linked, unconfirmed
     db.session.commit()
     if not active:
         sessions.end_all(user, "deactivated")  # and their control sockets close

@@ -43,6 +43,15 @@ STAFF_ACCOUNT_ACTIONS = frozenset(
         TWO_FACTOR_REQUIREMENT,
     }
 )
+# What staff and phones do to a person's record (issue 7; participants/services).
+EDIT = "edit"  # details: the fields changed, never their content
+ATTENDANCE = "attendance"  # details: session, status (or "cleared")
+ROLL_CALL_VIEW = "roll_call_view"  # details: session (no one is named)
+BIND_PHONE = "bind_phone"  # details: phone, how (roll_call | link), session
+UNBIND_PHONE = "unbind_phone"  # details: phone, by (person | deactivation | rebound)
+CONFIRM_PHONE = "confirm_phone"  # the person: "Oui, c'est moi"
+REMOVE_FROM_SPACE = "remove_from_space"  # details: space
+PHONE_ERASE = "phone_erase"  # a phone no one's erased what it sent; details: boards
 
 
 def record(

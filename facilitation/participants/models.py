@@ -29,8 +29,9 @@ def new_anon_key() -> str:
 class Participant(TimestampMixin, db.Model):
     """A person taking part, by the pseudonym they chose.
 
-    What is held: the pseudonym, languages spoken, consent choices, who brought them
-    (mobilisation) and optional staff notes — never health information.
+    What is held: the pseudonym, languages spoken, consent choices and who brought them
+    (mobilisation) — never health information. Staff notes are held per space
+    (:class:`SpaceParticipant`), so a team reads only its own.
     """
 
     __tablename__ = "participants"
@@ -41,13 +42,16 @@ class Participant(TimestampMixin, db.Model):
     languages: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")
     # {"journey": bool, "photos": bool, "testimony": bool}: what the person agreed to.
     consents: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    notes: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     brought_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("participants.id", ondelete="SET NULL")
     )
     # A random key copied onto the person's attendance and co-animation rows: after an
     # erasure those rows still tell "one person" from "three people", and nothing more.
     anon_key: Mapped[str] = mapped_column(sa.String(32), default=new_anon_key)
+    # True once the row of their first visit is no longer theirs (they were removed from
+    # that space): that visit still counts as the structure's first, so no later row
+    # becomes "first time" again.
+    first_visit_detached: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organisation: Mapped[Organisation] = relationship()
     spaces: Mapped[list[Space]] = relationship(secondary="space_participants")
@@ -58,7 +62,10 @@ class Participant(TimestampMixin, db.Model):
 
 
 class SpaceParticipant(TimestampMixin, db.Model):
-    """A participant known in a space: only that space's staff see them."""
+    """A participant known in a space: only that space's staff see them.
+
+    ``notes`` are that team's notes: staff of another space never read them.
+    """
 
     __tablename__ = "space_participants"
 
@@ -68,6 +75,7 @@ class SpaceParticipant(TimestampMixin, db.Model):
     participant_id: Mapped[int] = mapped_column(
         sa.ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    notes: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
 
 class AttendanceStatus(enum.StrEnum):
@@ -112,8 +120,18 @@ class Attendance(db.Model):
     recorded_by: Mapped[User | None] = relationship()
 
 
+class DeviceOrigin(enum.StrEnum):
+    ROLL_CALL = "roll_call"  # staff confirmed the phone's check-in at the roll call
+    LINK = "link"  # the phone opened a one-time link that staff made
+
+
 class ParticipantDevice(db.Model):
-    """A phone known to belong to a participant (same identity as on the live board)."""
+    """A phone known to belong to a participant (same identity as on the live board).
+
+    Staff make the link (roll call, one-time link); the person confirms it from the phone
+    ("Oui, c'est moi") or removes it. Deactivating a staff member removes the links they
+    made that the person has not confirmed.
+    """
 
     __tablename__ = "participant_devices"
 
@@ -123,6 +141,22 @@ class ParticipantDevice(db.Model):
         sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    origin: Mapped[DeviceOrigin] = mapped_column(
+        sa.Enum(
+            DeviceOrigin,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=DeviceOrigin.ROLL_CALL,
+        server_default=DeviceOrigin.ROLL_CALL.value,
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_by: Mapped[User | None] = relationship()
 
 
 class ParticipantLink(db.Model):

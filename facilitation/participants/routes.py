@@ -14,10 +14,11 @@ from ..accounts.fresh_login import require_fresh_login
 from ..audit import services as audit
 from ..core.exceptions import ValidationError
 from ..core.web import attach_error, form_status, is_htmx
+from ..extensions import db
 from ..spaces import services as spaces
 from ..workshops import services as workshops
 from . import bp, services
-from .forms import CoAnimationForm, NewcomerForm, ParticipantForm
+from .forms import CoAnimationForm, NewcomerForm, ParticipantForm, participant_form_class
 from .models import CONSENTS, AttendanceStatus
 
 
@@ -39,19 +40,26 @@ def _int_or_none(value) -> int | None:
 # --- roll call --------------------------------------------------------------------------
 
 
-def _roll_call_context(session, newcomer: NewcomerForm | None = None) -> dict:
-    roll = services.roll_call(current_user, session)
+def _roll_call_context(
+    session, newcomer: NewcomerForm | None = None, *, roll=None, duplicate=None
+) -> dict:
+    roll = roll or services.roll_call(current_user, session)
     form = newcomer or NewcomerForm(formdata=None)
     form.brought_by.choices = _brought_by_choices(session.cycle.space)
-    return {"roll": roll, "session": session, "newcomer": form}
+    return {"roll": roll, "session": session, "newcomer": form, "duplicate": duplicate}
+
+
+def _roll_call_page(session, status: int = 200, **context):
+    template = "participants/_roll_call.html" if is_htmx() else "participants/roll_call.html"
+    return render_template(template, **_roll_call_context(session, **context)), status
 
 
 @bp.get("/seances/<int:session_id>/presences")
 def roll_call(session_id: int):
-    """Roll call on the phone: tap to mark present, excused; add a newcomer; confirm phones."""
+    """Roll call on the phone: tap to mark present, excused; add a newcomer; confirm phones.
+    Each view is audited (the session, no one's name)."""
     session = workshops.get_session(current_user, session_id)
-    template = "participants/_roll_call.html" if is_htmx() else "participants/roll_call.html"
-    return render_template(template, **_roll_call_context(session))
+    return _roll_call_page(session, roll=services.view_roll_call(current_user, session))
 
 
 @bp.post("/seances/<int:session_id>/presences/<int:participant_id>")
@@ -65,16 +73,18 @@ def mark(session_id: int, participant_id: int):
     elif status in {s.value for s in AttendanceStatus}:
         services.record_attendance(current_user, session, participant, status)
     if is_htmx():
-        return render_template("participants/_roll_call.html", **_roll_call_context(session))
+        return _roll_call_page(session)
     return redirect(url_for("participants.roll_call", session_id=session.id))
 
 
 @bp.post("/seances/<int:session_id>/presences/nouveau")
 def newcomer(session_id: int):
-    """Add a newcomer inline, marked present (with who brought them, if known)."""
+    """Add a newcomer inline, marked present (with who brought them, if known). When
+    someone of the space goes by that pseudonym, ask first: the same person, or another?"""
     session = workshops.get_session(current_user, session_id)
     form = NewcomerForm()
     form.brought_by.choices = _brought_by_choices(session.cycle.space)
+    duplicate = None
     if form.validate_on_submit():
         try:
             services.add_newcomer(
@@ -82,21 +92,24 @@ def newcomer(session_id: int):
                 session,
                 form.pseudonym.data,
                 brought_by_id=_int_or_none(form.brought_by.data),
+                same_pseudonym_confirmed=form.same_pseudonym.data == "1",
             )
+        except services.DuplicatePseudonym as error:
+            duplicate = error.matches  # a confirmation, not a refusal: nothing is shown as wrong
         except ValidationError as error:
             attach_error(form, error)
         else:
             if not is_htmx():  # POST/redirect/GET: reloading must not add them twice
                 return redirect(url_for("participants.roll_call", session_id=session.id))
             form = None
-    context = _roll_call_context(session, form)
-    template = "participants/_roll_call.html" if is_htmx() else "participants/roll_call.html"
-    return render_template(template, **context), form_status(context["newcomer"])
+    status = 422 if duplicate or (form is not None and form.errors) else 200
+    return _roll_call_page(session, status, newcomer=form, duplicate=duplicate)
 
 
 @bp.post("/seances/<int:session_id>/presences/telephone/<int:live_participant_id>")
 def confirm_check_in(session_id: int, live_participant_id: int):
-    """One tap: the person who joined from their phone is present."""
+    """One tap: the person who joined from their phone is present (and the phone theirs):
+    "yes, it is <the person proposed>", "no, a new person", or the person already linked."""
     session = workshops.get_session(current_user, session_id)
     try:
         services.confirm_check_in(
@@ -104,11 +117,12 @@ def confirm_check_in(session_id: int, live_participant_id: int):
             session,
             live_participant_id,
             participant_id=_int_or_none(request.form.get("participant_id")),
+            new=request.form.get("new") == "1",
         )
     except ValidationError as error:  # e.g. the phone re-joined without a pseudonym meanwhile
         flash(error.message, "error")
     if is_htmx():
-        return render_template("participants/_roll_call.html", **_roll_call_context(session))
+        return _roll_call_page(session)
     return redirect(url_for("participants.roll_call", session_id=session.id))
 
 
@@ -126,75 +140,80 @@ def space_participants(space_id: int):
     )
 
 
-def _participant_form(participant, formdata=None) -> ParticipantForm:
-    form = ParticipantForm(formdata=formdata, obj=participant if formdata is None else None)
+def _participant_form(view, formdata=None) -> ParticipantForm:
+    """The record as this reader may see it: their spaces' notes, their spaces' people."""
+    participant = view.participant
+    form = participant_form_class(view.spaces)(
+        formdata=formdata, obj=participant if formdata is None else None
+    )
     if formdata is None:
         for key in CONSENTS:
             getattr(form, f"consent_{key}").data = bool((participant.consents or {}).get(key))
-        form.brought_by.data = str(participant.brought_by_id or "")
+        form.brought_by.data = str(view.brought_by.id) if view.brought_by else ""
+        for membership in view.memberships:
+            getattr(form, f"notes_{membership.space.id}").data = membership.notes
     choices = [("", _("Nobody / I don't know"))]
-    for space in participant.spaces:
-        for p in services.list_space_participants(current_user, space) if _visible(space) else []:
+    for space in view.spaces:
+        for p in services.list_space_participants(current_user, space):
             if p.id != participant.id and (str(p.id), p.pseudonym) not in choices:
                 choices.append((str(p.id), p.pseudonym))
     form.brought_by.choices = choices
     return form
 
 
-def _visible(space) -> bool:
-    return space in spaces.list_spaces(current_user, include_archived=True)
-
-
-def _participant_context(participant, form=None, co_form=None) -> dict:
+def _participant_context(view, form=None, co_form=None) -> dict:
     co_form = co_form or CoAnimationForm(formdata=None, occurred_on=date.today())
-    co_form.space.choices = [(s.id, s.name) for s in participant.spaces if _visible(s)]
+    co_form.space.choices = [(s.id, s.name) for s in view.spaces]
     return {
-        "participant": participant,
-        "journey": services.staff_journey(current_user, participant),
-        "form": form or _participant_form(participant),
+        "participant": view.participant,
+        "view": view,
+        "journey": services.staff_journey(current_user, view.participant),
+        "form": form or _participant_form(view),
         "co_form": co_form,
     }
 
 
 @bp.route("/participants/<int:participant_id>", methods=["GET", "POST"])
 def participant(participant_id: int):
-    """A participant's journey (timeline, not a score) and record. Reads are audited."""
-    person = services.get_participant(current_user, participant_id)
-    form = _participant_form(person, request.form if request.method == "POST" else None)
+    """A participant's journey in the reader's spaces (timeline, not a score) and record.
+    Reads are audited."""
+    view = services.person_view(current_user, participant_id)
+    form = _participant_form(view, request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate_on_submit():
         try:
             services.update_participant(
                 current_user,
-                person,
+                view.participant,
                 services.ParticipantData(
                     pseudonym=form.pseudonym.data,
                     languages=form.languages.data,
                     consents={key: getattr(form, f"consent_{key}").data for key in CONSENTS},
-                    notes=form.notes.data,
+                    notes={space_id: field.data for space_id, field in form.notes_fields()},
                     brought_by_id=_int_or_none(form.brought_by.data),
                 ),
             )
         except ValidationError as error:
+            db.session.rollback()
             attach_error(form, error)
         else:
             flash(_("Changes saved."), "success")
-            return redirect(url_for("participants.participant", participant_id=person.id))
+            return redirect(url_for("participants.participant", participant_id=participant_id))
     return render_template(
-        "participants/participant.html", **_participant_context(person, form)
+        "participants/participant.html", **_participant_context(view, form)
     ), form_status(form)
 
 
 @bp.post("/participants/<int:participant_id>/co-animation")
 def add_co_animation(participant_id: int):
-    """Record co-animation done off the app."""
-    person = services.get_participant(current_user, participant_id)
+    """Record co-animation done off the app, in one of the reader's spaces."""
+    view = services.person_view(current_user, participant_id)
     form = CoAnimationForm()
-    form.space.choices = [(s.id, s.name) for s in person.spaces if _visible(s)]
+    form.space.choices = [(s.id, s.name) for s in view.spaces]
     if form.validate_on_submit():
         try:
             services.add_co_animation(
                 current_user,
-                person,
+                view.participant,
                 kind=form.kind.data,
                 space=spaces.get_space(current_user, form.space.data),
                 occurred_on=form.occurred_on.data,
@@ -204,16 +223,16 @@ def add_co_animation(participant_id: int):
             attach_error(form, error)
         else:
             flash(_("Co-animation recorded. Thank you for noting it!"), "success")
-            return redirect(url_for("participants.participant", participant_id=person.id))
+            return redirect(url_for("participants.participant", participant_id=participant_id))
     return render_template(
-        "participants/participant.html", **_participant_context(person, co_form=form)
+        "participants/participant.html", **_participant_context(view, co_form=form)
     ), form_status(form)
 
 
 @bp.get("/participants/<int:participant_id>/export.json")
 @require_fresh_login
 def export(participant_id: int):
-    """Everything held on a participant, as a JSON file (audited)."""
+    """What the reader may see of a participant, as a JSON file (audited)."""
     person = services.get_participant(current_user, participant_id)
     data = services.staff_export(current_user, person)
     return Response(
@@ -223,13 +242,35 @@ def export(participant_id: int):
     )
 
 
+@bp.route(
+    "/participants/<int:participant_id>/espaces/<int:space_id>/retirer", methods=["GET", "POST"]
+)
+def remove_from_space(participant_id: int, space_id: int):
+    """Remove a person from one of the reader's spaces (after a confirmation page); the
+    space's counts stay."""
+    preview = services.removal_preview(current_user, participant_id, space_id)
+    if request.method == "POST":
+        services.remove_from_space(current_user, preview.participant, preview.space)
+        flash(
+            _(
+                "%(name)s is no longer known in %(space)s. The session counts stay the same.",
+                name=preview.participant.pseudonym,
+                space=preview.space.name,
+            ),
+            "success",
+        )
+        return redirect(url_for("participants.space_participants", space_id=space_id))
+    return render_template("participants/remove.html", preview=preview)
+
+
 @bp.route("/participants/<int:participant_id>/effacer", methods=["GET", "POST"])
 @require_fresh_login
 def erase(participant_id: int):
-    """Erase a participant at their request (after a confirmation page)."""
-    person = services.get_participant(current_user, participant_id)
+    """Coordinator: erase a participant for the whole structure, at their request (after a
+    confirmation page)."""
+    person = services.erasable(current_user, participant_id)
     if request.method == "POST" and request.form.get("confirm") == person.pseudonym:
-        space = next(iter(person.spaces), None)
+        space = next(iter(services.person_view(current_user, person.id).spaces), None)
         services.staff_erase(current_user, person)
         flash(_("The person's data is erased. Anonymous counts are kept."), "success")
         if space is not None:
@@ -244,17 +285,10 @@ def erase(participant_id: int):
 @bp.route("/participants/<int:participant_id>/fusionner", methods=["GET", "POST"])
 @require_fresh_login
 def merge(participant_id: int):
-    """Merge a duplicate into this participant: preview, then confirm."""
+    """Coordinator: merge a duplicate into this participant: preview, then confirm."""
     keep = services.get_participant(current_user, participant_id)
+    candidates = services.merge_candidates(current_user, keep)
     other_id = _int_or_none(request.values.get("avec"))
-    candidates = []
-    for space in keep.spaces:
-        if _visible(space):
-            candidates += [
-                p
-                for p in services.list_space_participants(current_user, space)
-                if p.id != keep.id and p not in candidates
-            ]
     preview = None
     if other_id is not None:
         other = services.get_participant(current_user, other_id)

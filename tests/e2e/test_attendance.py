@@ -7,10 +7,13 @@ erasure), and nothing else writes to it.
 1. the mediator takes attendance on a phone: two regulars, one excused, a newcomer
    brought by a regular — in place (htmx), and still there after a reload;
 2. a phone joins the live board with a pseudonym; the mediator confirms it in one tap;
+   another phone joins as "colibri": the roll call proposes the existing Colibri ("C'est
+   Colibri, … ?") and one tap binds it — while that phone never sees the proposal;
 3. the mediator hands that person the controls, then takes them back: the person's
    journey (staff page) shows the co-animation;
-4. "mon parcours": the demo's one-time link opens Soleil's journey (once only), and the
-   checked-in phone sees its own journey;
+4. "mon parcours": the demo's one-time link shows a button (a link preview must not spend
+   it) that opens Soleil's journey (once only), and the checked-in phone sees its own
+   journey and the phones linked to it;
 5. that phone erases everything held on its person: the counts stay;
 6. axe-core, no sideways scrolling at 360 px and ``lang=fr`` on those pages.
 
@@ -49,6 +52,7 @@ EXCUSED = "Colibri"
 NEWCOMER = "Glycine"
 BROUGHT_BY = "Atlas"
 PHONE_PSEUDONYM = "Tilleul-2"  # not a demo pseudonym ("Tilleul" is)
+PROPOSED = "Colibri"  # a demo regular: a phone joining as "colibri" is proposed as them
 
 BOARD_CO_ANIMATION = "Animated the board during the session"
 ERASED = "Everything held on you is erased. Thank you for taking part."
@@ -270,6 +274,16 @@ def open_participant(page: Page, server, space_id: int, pseudonym: str) -> str:
     return page.url
 
 
+def open_link(page: Page, url: str) -> None:
+    """Open a one-time link: its page is a button (nothing spent yet); tap it."""
+    response = page.goto(url)
+    assert response is not None and response.status == 200
+    assert urlsplit(page.url).path.startswith("/moi/lien/")
+    expect(page.locator("main .lead")).to_have_count(0)  # no name for a link preview
+    page.locator("main form[method=post] button[type=submit]").tap()
+    page.wait_for_url("**/moi/")
+
+
 def assert_journey(page: Page, pseudonym: str) -> None:
     """A "mon parcours" page of this person: greeting, summary tiles, a timeline."""
     assert urlsplit(page.url).path == "/moi/"
@@ -405,6 +419,51 @@ def test_a_phone_that_joined_the_board_is_confirmed_present_in_one_tap(
     story["present_after_step_2"] = before + 1
 
 
+def test_the_roll_call_proposes_the_existing_person_for_a_phone(
+    browser, staff_page, demo, roll_call_url, story, screenshot
+):
+    need(story, "present_after_step_2")
+    context = browser.new_context(locale="fr-FR", **PHONE)
+    try:
+        phone = context.new_page()
+        phone.goto(demo["live"]["join_url"])
+        phone.fill("input[name=pseudonym]", PROPOSED.lower())
+        phone.locator("main form button[type=submit]").click()
+        expect(phone.locator("#activity")).to_be_attached()
+
+        page = staff_page(PHONE)
+        page.goto(roll_call_url)
+        page.wait_for_function("() => window.htmx !== undefined")
+        before = present_count(page)
+        proposed = page.locator("#roll-call section.check-ins li.roll-row.proposed").filter(
+            has_text=PROPOSED.lower()
+        )
+        expect(proposed).to_have_count(1)
+        expect(proposed.locator(".proposal")).to_contain_text(f"C’est {PROPOSED}")
+        expect(proposed.locator("button", has_text=french("No, a new person"))).to_be_visible()
+        check_page(page, "phone", "1-proposed", screenshot)
+
+        # Nothing of it on the phone: it sees its own pseudonym only
+        phone.reload()
+        expect(phone.locator("main")).not_to_contain_text(f"C’est {PROPOSED}")
+        expect(phone.locator("main")).not_to_contain_text(PROPOSED)
+
+        mark_same_page(page)
+        yes = proposed.locator("button", has_text=f"Oui, c’est {PROPOSED}")
+        tap_in_place(page, yes, "/presences/telephone/")
+        assert_same_page(page, roll_call_url)
+        expect(roll_row(page, PROPOSED)).to_have_class(re.compile(r"\bstatus-present\b"))
+        expect(
+            page.locator("#roll-call section.check-ins", has_text=PROPOSED.lower())
+        ).to_have_count(0)
+        expect(roll_row(page, PROPOSED.lower())).to_have_count(0)  # no second Colibri
+        expect(page.locator("#roll-call .roll-count")).to_have_text(count_text(before + 1))
+        assert page.js_errors == [], f"JavaScript errors: {page.js_errors}"
+        story["present_after_step_2"] = before + 1
+    finally:
+        context.close()
+
+
 # --- 3. a handover is co-animation ------------------------------------------------------
 
 
@@ -465,9 +524,11 @@ def test_mon_parcours_opens_once_from_the_link_and_on_the_checked_in_phone(
     new_page, participant_phone, demo, story, screenshot
 ):
     soleil = demo["participant"]
-    page = new_page(**PHONE)
-    response = page.goto(soleil["journey_url"])
+    preview = new_page(**PHONE)  # a messaging app's preview: reading the link spends nothing
+    response = preview.goto(soleil["journey_url"])
     assert response is not None and response.status == 200
+    page = new_page(**PHONE)
+    open_link(page, soleil["journey_url"])
     assert_journey(page, soleil["pseudonym"])
     # The demo's Soleil: came to sessions, co-animated twice, brought Mimosa
     expect(page.locator("ol.timeline > li.timeline-attended").first).to_be_visible()
@@ -510,6 +571,9 @@ def test_mon_parcours_opens_once_from_the_link_and_on_the_checked_in_phone(
     expect(attended).to_have_count(1)
     expect(attended).to_contain_text(story["theme"])
     expect(attended.locator(".tag")).to_be_visible()  # first time
+    # The phone sees it is linked to the journey, and may say "yes, it is me"
+    expect(phone.locator("main")).to_contain_text("Ce téléphone, ajouté le")
+    expect(phone.locator("main")).to_contain_text("à l’appel")
     if story.get("handed_over"):
         expect(phone.locator("ol.timeline > li.timeline-co_animation")).to_contain_text(
             french(BOARD_CO_ANIMATION)
@@ -609,7 +673,7 @@ def test_attendance_and_journey_pages_are_accessible_and_fit_a_phone(
     check_page(page, "phone", "participant-link", screenshot)
 
     phone = new_page(**PHONE)
-    phone.goto(link.input_value())
+    open_link(phone, link.input_value())
     assert_journey(phone, BROUGHT_BY)
     expect(phone.locator("ol.timeline > li.timeline-brought")).to_contain_text(NEWCOMER)
     check_page(phone, "phone", "moi", screenshot)

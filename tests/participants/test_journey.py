@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from facilitation.audit import services as audit
 from facilitation.audit.models import AuditEntry
-from facilitation.core.exceptions import NotFound, ValidationError
+from facilitation.core.exceptions import Forbidden, NotFound, ValidationError
 from facilitation.extensions import db
 from facilitation.live import services as live
 from facilitation.live.models import Handover, LiveParticipant
@@ -123,7 +123,7 @@ def test_the_participant_sees_their_whole_journey(world):
     # Their first visit in the structure: the Les Izards session (the earliest).
     firsts = [(e.label, e.space) for e in journey.events if e.first_visit]
     assert firsts == [(world.other_session.theme, "Les Izards")]
-    assert audit_rows() == []  # the person reading their own journey is not a staff read
+    assert audit_rows(audit.VIEW_JOURNEY) == []  # reading one's own journey: not a staff read
 
 
 def test_every_staff_reading_of_a_journey_is_audited(world):
@@ -182,7 +182,7 @@ def duplicates(world) -> Duplicates:
 
 def test_the_merge_preview_says_what_will_move(world):
     d = duplicates(world)
-    preview = services.merge_preview(world.mediator, d.keep, d.remove)
+    preview = services.merge_preview(world.coordinator, d.keep, d.remove)
     assert (preview.keep, preview.remove) == (d.keep, d.remove)
     assert preview.attendances_moved == 2  # s3 and the Les Izards session
     assert preview.attendances_combined == 1  # s2
@@ -197,7 +197,7 @@ def test_a_merge_moves_everything_and_loses_nothing(world):
     keep_id, remove_id = d.keep.id, d.remove.id
     present_before = present_rows()
 
-    services.merge(world.mediator, d.keep, d.remove)
+    services.merge(world.coordinator, d.keep, d.remove)
 
     assert db.session.get(Participant, remove_id) is None
     assert present_rows() == present_before
@@ -231,7 +231,7 @@ def test_a_merge_moves_everything_and_loses_nothing(world):
     assert db.session.get(Participant, d.brought.id).brought_by_id == keep_id
     (entry,) = audit_rows(audit.MERGE)
     assert (entry.actor_id, entry.participant_ref, entry.details) == (
-        world.mediator.id,
+        world.coordinator.id,
         keep_id,
         {"merged": remove_id},
     )
@@ -243,7 +243,7 @@ def test_a_merge_keeps_who_brought_the_person(world):
     soleil = factories.participant(world.space, "Soleil")
     keep = factories.participant(world.space, "Nour")
     remove = services.add_newcomer(world.mediator, world.session, "Noor", brought_by_id=soleil.id)
-    services.merge(world.mediator, keep, remove)
+    services.merge(world.coordinator, keep, remove)
     assert db.session.get(Participant, keep.id).brought_by_id == soleil.id
 
 
@@ -251,25 +251,39 @@ def test_a_duplicate_said_to_have_brought_the_kept_record_does_not_make_it_bring
     remove = factories.participant(world.space, "Noor")
     keep = services.add_newcomer(world.mediator, world.session, "Nour", brought_by_id=remove.id)
 
-    services.merge(world.mediator, keep, remove)
+    services.merge(world.coordinator, keep, remove)
 
     kept = db.session.get(Participant, keep.id)
     assert kept.brought_by_id is None
     assert services.own_journey(kept).people_brought == 0
 
 
-def test_merging_needs_two_different_participants_the_staff_can_see(world):
+def test_merging_needs_two_different_participants_the_coordinator_can_see(world):
     nour = factories.participant(world.space, "Nour")
-    ailleurs = factories.participant(world.other_space, "Ailleurs")
+    stranger = factories.participant(factories.space(factories.organisation("Autre")), "Loin")
     with pytest.raises(ValidationError):
-        services.merge(world.mediator, nour, nour)
+        services.merge(world.coordinator, nour, nour)
     with pytest.raises(NotFound):
-        services.merge_preview(world.mediator, nour, ailleurs)
+        services.merge_preview(world.coordinator, nour, stranger)
     with pytest.raises(NotFound):
-        services.merge(world.mediator, nour, ailleurs)
-    with pytest.raises(NotFound):
-        services.merge(world.other_mediator, ailleurs, nour)
+        services.merge(world.coordinator, stranger, nour)
     assert count(Participant) == 2 and audit_rows() == []
+
+
+def test_a_mediator_cannot_merge_even_in_their_own_space(world):
+    """A merge changes the person for the whole structure: the coordinator's."""
+    nour = factories.participant(world.space, "Nour")
+    noor = factories.participant(world.space, "Noor")
+    ailleurs = factories.participant(world.other_space, "Ailleurs")
+    with pytest.raises(Forbidden):
+        services.merge_preview(world.mediator, nour, noor)
+    with pytest.raises(Forbidden):
+        services.merge(world.mediator, nour, noor)
+    with pytest.raises(Forbidden):
+        services.merge_candidates(world.mediator, nour)
+    with pytest.raises(NotFound):  # outside their spaces: not even its existence
+        services.merge(world.mediator, nour, ailleurs)
+    assert count(Participant) == 3 and audit_rows() == []
 
 
 # --- erasure --------------------------------------------------------------------------------------
@@ -346,7 +360,7 @@ def assert_erased(world, e: Erasable, nour_id: int) -> None:
 def test_staff_erasure_removes_the_person_and_keeps_the_counts(world):
     e = erasable(world)
     nour_id, cycle = e.nour.id, e.sessions[0].cycle
-    services.staff_journey(world.mediator, e.nour)
+    services.staff_journey(world.coordinator, e.nour)
     before = overview_counts(world, cycle)
     assert before == [
         (e.sessions[0].id, 2, 2, 0),
@@ -355,21 +369,18 @@ def test_staff_erasure_removes_the_person_and_keeps_the_counts(world):
         (3, 1, 1),  # Atlas, Nour, Mimosa came; Nour co-animated after first taking part
     ]
 
-    services.staff_erase(world.mediator, e.nour)
+    services.staff_erase(world.coordinator, e.nour)
 
     assert overview_counts(world, cycle) == before
     assert_erased(world, e, nour_id)
-    actions = [(a.action, a.actor_id, a.participant_ref) for a in audit_rows()]
+    reads = (audit.LINK, audit.VIEW_JOURNEY, audit.ERASE)
+    actions = [(a.action, a.actor_id, a.participant_ref) for a in audit_rows() if a.action in reads]
     assert actions == [
         ("link", world.mediator.id, nour_id),
-        ("view_journey", world.mediator.id, nour_id),
-        ("erase", world.mediator.id, nour_id),
+        ("view_journey", world.coordinator.id, nour_id),
+        ("erase", world.coordinator.id, nour_id),
     ]
-    assert [a.action for a in audit.entries(world.coordinator)] == [
-        "erase",
-        "view_journey",
-        "link",
-    ]
+    assert audit.entries(world.coordinator)[0].action == "erase"  # newest first
 
 
 def test_self_erasure_removes_the_person_and_keeps_the_counts(world):
@@ -398,6 +409,13 @@ def test_staff_of_another_space_cannot_erase(world):
     assert count(Participant) == 1 and audit_rows() == []
 
 
+def test_a_mediator_cannot_erase_a_person_for_the_whole_structure(world):
+    nour = factories.participant(world.space, "Nour")
+    with pytest.raises(Forbidden):
+        services.staff_erase(world.mediator, nour)
+    assert count(Participant) == 1 and audit_rows() == []
+
+
 # --- export ---------------------------------------------------------------------------------------
 
 
@@ -410,7 +428,7 @@ def test_the_export_holds_everything_on_the_person_and_is_audited(world):
             pseudonym="Nour",
             languages="arabe  français",
             consents={"journey": True, "photos": False, "testimony": True, "other": True},
-            notes="Préfère les ateliers du matin",
+            notes={world.space.id: "Préfère les ateliers du matin"},
         ),
     )
     phone_on_board = phone(board_of(world, story.sessions[0]), "nour-phone", "Nour")
@@ -418,16 +436,15 @@ def test_the_export_holds_everything_on_the_person_and_is_audited(world):
         world.mediator, story.sessions[0], phone_on_board.id, participant_id=story.nour.id
     )
 
-    data = services.staff_export(world.mediator, story.nour)
+    data = services.staff_export(world.coordinator, story.nour)
 
     assert data["pseudonym"] == "Nour"
     assert data["languages"] == "arabe français"
     assert data["consents"] == {"journey": True, "photos": False, "testimony": True}
-    assert data["notes"] == "Préfère les ateliers du matin"
+    assert data["notes"] == {"Arnaud Bernard": "Préfère les ateliers du matin"}
     assert data["brought_by"] is None
     assert data["registered_on"] == date.today().isoformat()
     assert data["spaces"] == ["Arnaud Bernard", "Les Izards"]
-    assert data["phones"] == 1
     kinds = sorted(e["kind"] for e in data["journey"])
     assert kinds == [
         "attended",
@@ -440,7 +457,7 @@ def test_the_export_holds_everything_on_the_person_and_is_audited(world):
     ]
     assert set(data["journey"][0]) == {"date", "kind", "label", "space", "first_visit", "detail"}
     (entry,) = audit_rows(audit.EXPORT)
-    assert (entry.actor_id, entry.participant_ref) == (world.mediator.id, story.nour.id)
+    assert (entry.actor_id, entry.participant_ref) == (world.coordinator.id, story.nour.id)
 
 
 def test_staff_of_another_space_cannot_export(world):
