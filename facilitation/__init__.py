@@ -38,7 +38,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from . import models  # noqa: F401  (every table in the metadata)
-    from .core import database, i18n, security
+    from .core import database, i18n, security, web
+
+    app.url_map.converters["int"] = web.BoundedIntConverter  # before any route is added
 
     db.init_app(app)
     database.configure_engine_events(app)

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from ..audit import services as audit
 from ..core.exceptions import ValidationError
-from ..core.web import attach_error, form_status, is_htmx
+from ..core.web import attach_error, form_status, is_htmx, parse_id
 from ..spaces import services as spaces
 from ..workshops import services as workshops
 from . import bp, services
@@ -32,7 +32,7 @@ def _brought_by_choices(space) -> list[tuple[str, str]]:
 
 
 def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return parse_id(value)
 
 
 # --- roll call --------------------------------------------------------------------------
