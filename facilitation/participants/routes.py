@@ -1,5 +1,5 @@
 """Staff pages: roll call, participants of a space, a participant's journey and record,
-merging duplicates, export and erasure, the cycle overview and the audit log."""
+merging duplicates, export and erasure, the cycle overview (the audit log is in ``audit``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..audit import services as audit
 from ..core.exceptions import ValidationError
 from ..core.web import attach_error, form_status, is_htmx, parse_id
 from ..spaces import services as spaces
@@ -292,9 +291,3 @@ def cycle_overview(cycle_id: int):
     return render_template(
         "participants/cycle_overview.html", overview=services.cycle_overview(current_user, cycle)
     )
-
-
-@bp.get("/journal")
-def audit_log():
-    """Coordinator: every read of a journey, export, merge and erasure."""
-    return render_template("participants/audit.html", entries=audit.entries(current_user))
