@@ -49,9 +49,12 @@ test: install-test translations lint
 		echo "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL pass is required." >&2; exit 1; \
 	fi
 
+## lint: ruff, then bandit (no finding of medium severity or higher; a justified exception
+## is marked in place with `# nosec BXXX` and the reason).
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive facilitation --severity-level medium
 
 bench: install-test migrate
 	$(BIN)/python bench/live_vote.py --participants $(N) --window $(S)

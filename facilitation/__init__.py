@@ -38,7 +38,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from . import models  # noqa: F401  (every table in the metadata)
-    from .core import database, i18n, security
+    from .core import database, i18n, security, web
+
+    app.url_map.converters["int"] = web.BoundedIntConverter  # before any route is added
 
     db.init_app(app)
     database.configure_engine_events(app)
@@ -67,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .accounts import bp as accounts_bp
     from .accounts import login as _login  # noqa: F401  (registers the user loader)
+    from .audit import bp as audit_bp
     from .live import bp as live_bp
     from .live import events as live_events
     from .main import bp as main_bp
@@ -86,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(participants_bp)
     app.register_blueprint(me_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(audit_bp)
     live_events.init_app(app)
 
     from .core import errors

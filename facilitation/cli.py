@@ -1,4 +1,5 @@
-"""Command-line tools: ``flask --app wsgi create-admin``, ``seed-demo``, ``serve``."""
+"""Command-line tools: ``flask --app wsgi create-admin``, ``seed-demo``, ``serve``,
+``audit-verify`` and ``purge``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask import Flask, current_app
 from flask_babel import get_timezone
 
 from .accounts import services as accounts
+from .audit import chain, retention
 from .core.exceptions import ValidationError
 from .demo import services as demo
 
@@ -21,6 +23,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(serve)
+    app.cli.add_command(audit_verify)
+    app.cli.add_command(purge)
 
 
 @click.command("create-admin")
@@ -91,3 +95,45 @@ def serve(host: str, port: int) -> None:
     os.chdir(root)
     argv = [str(gunicorn), "-c", str(root / "gunicorn.conf.py"), "wsgi:app"]
     os.execv(argv[0], argv)  # noqa: S606 (replace this process by the server)
+
+
+@click.command("audit-verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chains; exit code 1 at the first broken link."""
+    result = chain.verify()
+    if result.ok:
+        click.echo(f"OK: {result.entries} audit entries in {result.chains} chains, none changed.")
+        return
+    broken = result.broken
+    when = broken.created_at.isoformat(timespec="seconds") if broken.created_at else "-"
+    click.echo(
+        f"BROKEN: organisation {broken.organisation_id}, entry id {broken.entry_id} "
+        f"(no. {broken.seq}, {when}): {broken.reason}.",
+        err=True,
+    )
+    sys.exit(1)
+
+
+PURGE_LINES = {
+    "people": "inactive people erased",
+    "board_identities": "board identities anonymised",
+    "sign_in_links": "sign-in links removed",
+    "invitations": "staff invitations removed",
+    "audit_entries": "audit entries removed",
+}
+
+
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Print what would be removed; remove nothing.")
+def purge(dry_run: bool) -> None:
+    """Remove what is past its retention period (see docs/privacy-retention.md)."""
+    periods = retention.Periods.from_config()
+    counts = retention.purge(dry_run=dry_run)
+    click.echo(
+        ("Dry run, nothing removed. " if dry_run else "")
+        + f"Retention: people {periods.people_months} months, board identities "
+        f"{periods.board_months} months, links {periods.links_days} days, audit "
+        f"{periods.audit_months} months."
+    )
+    for kind, text in PURGE_LINES.items():
+        click.echo(f"  {text}: {counts[kind]}")

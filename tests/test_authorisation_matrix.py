@@ -475,8 +475,9 @@ def _ids(world: World) -> dict:  # the ids above, and the planning rows
 
 # --- participants: roll call, journeys, merge, export, erasure, audit log; "mon parcours" -----
 # Staff pages follow the space of the participant or session (404 outside it); the audit
-# log is for coordinators. The participant's own pages (/moi) are public, recognised by the
-# device cookie only: the same answer for every role (no cookie here: "not linked yet").
+# log (the journal and its CSV export, blueprint ``audit``) is for coordinators only (403).
+# The participant's own pages (/moi) are public, recognised by the device cookie only:
+# the same answer for every role (no cookie here: "not linked yet").
 # The phone to confirm is on another session's board, so world.session's board stays empty.
 
 CASES.extend(
@@ -588,7 +589,14 @@ CASES.extend(
             "/cycles/{cycle}/vue-d-ensemble",
             _staff(200, **IN_SPACE),
         ),
-        Case("participants.audit_log", "GET", "/journal", _staff(200, **COORDINATION)),
+        Case("audit.journal", "GET", "/journal", _staff(200, **COORDINATION)),
+        Case(
+            "audit.journal",
+            "GET",
+            "/journal?personne=Colibri&action=view_journey&du=2030-01-01&page=2",
+            _staff(200, **COORDINATION),
+        ),
+        Case("audit.export", "GET", "/journal/export.csv", _staff(200, **COORDINATION)),
         Case("me.journey", "GET", "/moi/", _public(200), public=True),
         Case("me.data", "GET", "/moi/donnees", _public(302), public=True),
         Case("me.data", "GET", "/moi/donnees?format=json", _public(302), public=True),

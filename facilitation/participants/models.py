@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -26,6 +27,11 @@ def new_anon_key() -> str:
     return secrets.token_hex(16)
 
 
+def new_public_id() -> str:
+    """A random UUID4: names the person in the audit log, never reused, never guessable."""
+    return str(uuid.uuid4())
+
+
 class Participant(TimestampMixin, db.Model):
     """A person taking part, by the pseudonym they chose.
 
@@ -35,8 +41,12 @@ class Participant(TimestampMixin, db.Model):
     """
 
     __tablename__ = "participants"
+    # SQLite: never hand an erased person's row id to the next newcomer.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # How the audit log names the person (row ids are not for outside references).
+    public_id: Mapped[str] = mapped_column(sa.String(36), unique=True, default=new_public_id)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     pseudonym: Mapped[str] = mapped_column(sa.String(40))
     languages: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")

@@ -1,5 +1,5 @@
 """Staff pages: roll call, participants of a space, a participant's journey and record,
-merging duplicates, export and erasure, the cycle overview and the audit log."""
+merging duplicates, export and erasure, the cycle overview (the audit log is in ``audit``)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.fresh_login import require_fresh_login
-from ..audit import services as audit
 from ..core.exceptions import ValidationError
-from ..core.web import attach_error, form_status, is_htmx
+from ..core.web import attach_error, form_status, is_htmx, parse_id
 from ..extensions import db
 from ..spaces import services as spaces
 from ..workshops import services as workshops
@@ -34,7 +33,7 @@ def _brought_by_choices(space) -> list[tuple[str, str]]:
 
 
 def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return parse_id(value)
 
 
 # --- roll call --------------------------------------------------------------------------
@@ -330,9 +329,3 @@ def cycle_overview(cycle_id: int):
     return render_template(
         "participants/cycle_overview.html", overview=services.cycle_overview(current_user, cycle)
     )
-
-
-@bp.get("/journal")
-def audit_log():
-    """Coordinator: every read of a journey, export, merge and erasure."""
-    return render_template("participants/audit.html", entries=audit.entries(current_user))

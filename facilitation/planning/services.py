@@ -9,6 +9,7 @@ and duplications go through the session's, cycle's or space's visibility
 from __future__ import annotations
 
 import calendar as _calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -577,13 +578,20 @@ class CalendarMonth:
         return self.weeks[-1][-1].day
 
 
+# The months a calendar can show: the grid and its previous/next links stay real dates.
+FIRST_MONTH, LAST_MONTH = date(1900, 1, 1), date(2999, 12, 1)
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+
+
 def parse_month(raw: str | None, today: date) -> date:
-    """``YYYY-MM`` as the first day of that month; anything else is the current month."""
-    try:
-        year, month = (int(part) for part in (raw or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
+    """``YYYY-MM`` as the first day of that month; anything else (another shape, a month
+    out of 1900–2999) is the current month."""
+    match = _MONTH.fullmatch(raw or "")
+    if match is not None:
+        year, month = int(match[1]), int(match[2])
+        if 1 <= month <= 12 and FIRST_MONTH.year <= year <= LAST_MONTH.year:
+            return date(year, month, 1)
+    return today.replace(day=1)
 
 
 def _shift_month(month: date, delta: int) -> date:

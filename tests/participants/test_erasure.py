@@ -355,9 +355,9 @@ def test_a_mediator_removes_a_person_from_their_space_and_the_counts_stay(client
     (entry,) = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.action == audit.REMOVE_FROM_SPACE)
     )
-    assert (entry.actor_id, entry.participant_ref, entry.details) == (
+    assert (entry.actor_id, entry.participant_public_id, entry.details) == (
         world.mediator.id,
-        her_id,
+        db.session.get(Participant, her_id).public_id,
         {"space": world.space.id},
     )
     # She comes back to Les Izards: that is not a "first time" in the structure again.
@@ -426,4 +426,8 @@ def test_a_phone_never_checked_in_erases_what_it_sent(app, world):
     (entry,) = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.action == audit.PHONE_ERASE)
     )
-    assert (entry.actor_id, entry.participant_ref, entry.details) == (None, None, {"boards": 1})
+    assert (entry.actor_id, entry.participant_public_id, entry.details) == (
+        None,
+        None,
+        {"boards": 1},
+    )

@@ -131,9 +131,9 @@ def test_every_staff_reading_of_a_journey_is_audited(world):
     services.staff_journey(world.mediator, story.nour)
     services.staff_journey(world.coordinator, story.nour)
     entries = audit_rows(audit.VIEW_JOURNEY)
-    assert [(e.actor_id, e.participant_ref, e.organisation_id) for e in entries] == [
-        (world.mediator.id, story.nour.id, world.org.id),
-        (world.coordinator.id, story.nour.id, world.org.id),
+    assert [(e.actor_id, e.participant_public_id, e.organisation_id) for e in entries] == [
+        (world.mediator.id, story.nour.public_id, world.org.id),
+        (world.coordinator.id, story.nour.public_id, world.org.id),
     ]
 
 
@@ -195,6 +195,7 @@ def test_a_merge_moves_everything_and_loses_nothing(world):
     d = duplicates(world)
     s1, s2, s3 = d.sessions
     keep_id, remove_id = d.keep.id, d.remove.id
+    keep_public_id, remove_public_id = d.keep.public_id, d.remove.public_id
     present_before = present_rows()
 
     services.merge(world.coordinator, d.keep, d.remove)
@@ -230,10 +231,10 @@ def test_a_merge_moves_everything_and_loses_nothing(world):
     ) == {world.space.id, world.other_space.id}
     assert db.session.get(Participant, d.brought.id).brought_by_id == keep_id
     (entry,) = audit_rows(audit.MERGE)
-    assert (entry.actor_id, entry.participant_ref, entry.details) == (
+    assert (entry.actor_id, entry.participant_public_id, entry.details) == (
         world.coordinator.id,
-        keep_id,
-        {"merged": remove_id},
+        keep_public_id,
+        {"merged": remove_public_id},
     )
     journey = services.own_journey(db.session.get(Participant, keep_id))
     assert (journey.sessions_attended, journey.co_animations, journey.people_brought) == (3, 2, 1)
@@ -360,6 +361,7 @@ def assert_erased(world, e: Erasable, nour_id: int) -> None:
 def test_staff_erasure_removes_the_person_and_keeps_the_counts(world):
     e = erasable(world)
     nour_id, cycle = e.nour.id, e.sessions[0].cycle
+    nour_public_id = e.nour.public_id
     services.staff_journey(world.coordinator, e.nour)
     before = overview_counts(world, cycle)
     assert before == [
@@ -374,11 +376,13 @@ def test_staff_erasure_removes_the_person_and_keeps_the_counts(world):
     assert overview_counts(world, cycle) == before
     assert_erased(world, e, nour_id)
     reads = (audit.LINK, audit.VIEW_JOURNEY, audit.ERASE)
-    actions = [(a.action, a.actor_id, a.participant_ref) for a in audit_rows() if a.action in reads]
+    actions = [
+        (a.action, a.actor_id, a.participant_public_id) for a in audit_rows() if a.action in reads
+    ]
     assert actions == [
-        ("link", world.mediator.id, nour_id),
-        ("view_journey", world.coordinator.id, nour_id),
-        ("erase", world.coordinator.id, nour_id),
+        ("link", world.mediator.id, nour_public_id),
+        ("view_journey", world.coordinator.id, nour_public_id),
+        ("erase", world.coordinator.id, nour_public_id),
     ]
     assert audit.entries(world.coordinator)[0].action == "erase"  # newest first
 
@@ -386,6 +390,7 @@ def test_staff_erasure_removes_the_person_and_keeps_the_counts(world):
 def test_self_erasure_removes_the_person_and_keeps_the_counts(world):
     e = erasable(world)
     nour_id, cycle = e.nour.id, e.sessions[0].cycle
+    nour_public_id = e.nour.public_id
     before = overview_counts(world, cycle)
     me = services.participant_for_device("nour-phone")
     assert me == e.nour
@@ -395,9 +400,9 @@ def test_self_erasure_removes_the_person_and_keeps_the_counts(world):
     assert overview_counts(world, cycle) == before
     assert_erased(world, e, nour_id)
     (entry,) = audit_rows(audit.SELF_ERASE)
-    assert (entry.actor_id, entry.participant_ref, entry.organisation_id) == (
+    assert (entry.actor_id, entry.participant_public_id, entry.organisation_id) == (
         None,
-        nour_id,
+        nour_public_id,
         world.org.id,
     )
 
@@ -457,7 +462,10 @@ def test_the_export_holds_everything_on_the_person_and_is_audited(world):
     ]
     assert set(data["journey"][0]) == {"date", "kind", "label", "space", "first_visit", "detail"}
     (entry,) = audit_rows(audit.EXPORT)
-    assert (entry.actor_id, entry.participant_ref) == (world.coordinator.id, story.nour.id)
+    assert (entry.actor_id, entry.participant_public_id) == (
+        world.coordinator.id,
+        story.nour.public_id,
+    )
 
 
 def test_staff_of_another_space_cannot_export(world):

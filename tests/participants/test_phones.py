@@ -109,9 +109,9 @@ def test_every_binding_is_audited_with_who_did_it(world):
 
     (entry,) = entries(audit.BIND_PHONE)
     device = db.session.scalar(sa.select(ParticipantDevice))
-    assert (entry.actor_id, entry.participant_ref, entry.details) == (
+    assert (entry.actor_id, entry.participant_public_id, entry.details) == (
         world.mediator.id,
-        nour.id,
+        nour.public_id,
         {"phone": device.id, "how": "roll_call", "session": world.session.id},
     )
     assert (device.origin.value, device.created_by_id, device.confirmed_at) == (
@@ -157,7 +157,7 @@ def test_the_person_confirms_the_phone_in_their_hand(app, world):
     assert "Est-ce votre téléphone ?" not in text_of(first.get("/moi/"))
     assert "confirmé par vous" in text_of(first.get("/moi/"))
     (entry,) = entries(audit.CONFIRM_PHONE)
-    assert (entry.actor_id, entry.participant_ref) == (None, nour.id)
+    assert (entry.actor_id, entry.participant_public_id) == (None, nour.public_id)
 
 
 def test_the_person_removes_another_phone_then_this_one(app, world):
@@ -174,9 +174,9 @@ def test_the_person_removes_another_phone_then_this_one(app, world):
     assert first.get("/moi/donnees").status_code == 302  # nothing held on it any more
     assert "Bonjour Nour" not in text_of(first.get("/moi/"))  # only what it sent itself
     unbound = entries(audit.UNBIND_PHONE)
-    assert [(e.actor_id, e.participant_ref, e.details["by"]) for e in unbound] == [
-        (None, nour.id, "person"),
-        (None, nour.id, "person"),
+    assert [(e.actor_id, e.participant_public_id, e.details["by"]) for e in unbound] == [
+        (None, nour.public_id, "person"),
+        (None, nour.public_id, "person"),
     ]
     # The board identity of that phone is no longer the person's.
     db.session.expire_all()
@@ -218,9 +218,9 @@ def test_deactivating_staff_revokes_the_unconfirmed_phones_they_linked(app, worl
     assert app.test_client().get(f"/moi/lien/{token}").status_code == 404
     assert count(ParticipantLink, ParticipantLink.used_at.is_(None)) == 0
     (entry,) = entries(audit.UNBIND_PHONE)
-    assert (entry.actor_id, entry.participant_ref, entry.details["by"]) == (
+    assert (entry.actor_id, entry.participant_public_id, entry.details["by"]) == (
         world.coordinator.id,
-        nour.id,
+        nour.public_id,
         "deactivation",
     )
     assert entry.details["staff"] == world.mediator.id
@@ -248,9 +248,9 @@ def test_a_link_preview_does_not_spend_the_one_time_link(app, world):
     assert me.post(f"/moi/lien/{token}").status_code == 302
     assert services.participant_for_device(me.get_cookie(LINK_COOKIE).value) == nour
     (entry,) = entries(audit.BIND_PHONE)
-    assert (entry.actor_id, entry.participant_ref, entry.details["how"]) == (
+    assert (entry.actor_id, entry.participant_public_id, entry.details["how"]) == (
         world.mediator.id,
-        nour.id,
+        nour.public_id,
         "link",
     )
     assert preview.get(f"/moi/lien/{token}").status_code == 404  # spent now

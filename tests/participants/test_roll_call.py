@@ -183,7 +183,7 @@ def test_each_view_of_the_roll_call_is_audited_without_names(client, auth, world
     client.post(f"/seances/{session.id}/presences/{colibri.id}", data={"status": "present"})
 
     views = entries(audit.ROLL_CALL_VIEW)
-    assert [(e.actor_id, e.participant_ref, e.details) for e in views] == [
+    assert [(e.actor_id, e.participant_public_id, e.details) for e in views] == [
         (world.mediator.id, None, {"session": session.id}),
         (world.mediator.id, None, {"session": session.id}),
     ]
@@ -195,10 +195,10 @@ def test_attendance_changes_are_audited(world):
     services.record_attendance(world.mediator, world.session, colibri, "excused")
     services.clear_attendance(world.mediator, world.session, colibri)
     changes = entries(audit.ATTENDANCE)
-    assert [(e.actor_id, e.participant_ref, e.details) for e in changes] == [
-        (world.mediator.id, colibri.id, {"session": world.session.id, "status": "present"}),
-        (world.mediator.id, colibri.id, {"session": world.session.id, "status": "excused"}),
-        (world.mediator.id, colibri.id, {"session": world.session.id, "status": "cleared"}),
+    assert [(e.actor_id, e.participant_public_id, e.details) for e in changes] == [
+        (world.mediator.id, colibri.public_id, {"session": world.session.id, "status": "present"}),
+        (world.mediator.id, colibri.public_id, {"session": world.session.id, "status": "excused"}),
+        (world.mediator.id, colibri.public_id, {"session": world.session.id, "status": "cleared"}),
     ]
 
 
@@ -215,9 +215,9 @@ def test_edits_of_a_pseudonym_or_notes_are_audited_without_their_content(world):
         services.ParticipantData(pseudonym="Colibri Bleu", notes={world.space.id: "Le matin"}),
     )
     (entry,) = entries(audit.EDIT)
-    assert (entry.actor_id, entry.participant_ref, entry.details) == (
+    assert (entry.actor_id, entry.participant_public_id, entry.details) == (
         world.mediator.id,
-        colibri.id,
+        colibri.public_id,
         {"fields": ["pseudonym", "notes"], "spaces": [world.space.id]},
     )
     assert "Le matin" not in str(entry.details) and "Bleu" not in str(entry.details)

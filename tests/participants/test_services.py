@@ -26,6 +26,7 @@ def test_participants_table_holds_no_identifying_or_health_field(app):
         "brought_by_id",
         "anon_key",
         "first_visit_detached",  # a flag: their first visit is on a row no longer theirs
+        "public_id",  # a random UUID naming the person in the audit log
     }
     # Staff notes are per space: a team reads only its own.
     notes = {c["name"] for c in sa.inspect(db.engine).get_columns("space_participants")}

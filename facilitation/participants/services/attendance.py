@@ -73,16 +73,16 @@ def record_attendance(
         attendance.person_key = participant.anon_key
         attendance.recorded_at = utcnow()
         attendance.recorded_by_id = actor.id
-        audit.record(
-            participant.organisation_id,
-            audit.ATTENDANCE,
-            actor=actor,
-            participant_id=participant.id,
-            session=session.id,
-            status=status.value,
-        )
         try:
-            db.session.flush()
+            db.session.flush()  # the unique constraint decides here, before the audit entry
+            audit.record(
+                participant.organisation_id,
+                audit.ATTENDANCE,
+                actor=actor,
+                participant_id=participant.id,
+                session=session.id,
+                status=status.value,
+            )
             recompute_first_visits(participant.id)
             db.session.commit()
             return attendance

@@ -144,7 +144,11 @@ def merge(actor: User, keep: Participant, remove: Participant) -> Participant:
     if keep.brought_by_id is None and remove.brought_by_id not in (None, keep.id):
         keep.brought_by_id = remove.brought_by_id
     audit.record(
-        keep.organisation_id, audit.MERGE, actor=actor, participant_id=keep.id, merged=remove.id
+        keep.organisation_id,
+        audit.MERGE,
+        actor=actor,
+        participant_id=keep.id,
+        merged=remove.public_id,
     )
     db.session.delete(remove)
     db.session.flush()
