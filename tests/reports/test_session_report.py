@@ -251,7 +251,7 @@ def test_downloads_are_audited_attachments_never_cached_or_sniffed(client, auth,
     )
     assert len(entries) == 2 * len(FORMATS)
     assert {e.details["format"] for e in entries} == set(FORMATS)
-    assert all(e.actor_id == world.mediator.id and e.participant_ref is None for e in entries)
+    assert all(e.actor_id == world.mediator.id and e.participant_public_id is None for e in entries)
     assert all(
         e.details == {**e.details, "report": "session", "session_id": world.session.id}
         for e in entries
