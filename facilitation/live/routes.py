@@ -20,20 +20,22 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..core.exceptions import NotFound, ValidationError
 from ..core.i18n import LANG_COOKIE
 from ..core.web import attach_error, form_status, is_htmx
-from ..extensions import db, limiter
+from ..extensions import db
 from ..workshops import services as workshops
 from . import bp, kinds, services
 from .events import DEVICE_COOKIE
 from .forms import ActivityForm, JoinCodeForm, JoinForm, answer_from_fields
 from .kinds import Refused
 from .models import Activity, Board
-from .ratelimit import participant_limiter
+from .payloads import as_id
+from .ratelimit import control_limiter, participant_limiter
 
 YEAR = 365 * 24 * 3600
 
@@ -67,7 +69,8 @@ def _staff_board(board_id: int) -> Board:
 
 
 def _staff_activity(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
+    activity_id = as_id(activity_id)
+    activity = db.session.get(Activity, activity_id) if activity_id is not None else None
     if activity is None:
         raise NotFound
     services.get_board_for_staff(current_user, activity.board_id)
@@ -96,6 +99,8 @@ def _control_context(board: Board, form: ActivityForm | None = None) -> dict:
         "form": form or ActivityForm(formdata=None),
         "join_url": join_url(board),
         "screen_url": screen_url(board),
+        "joining": services.joining_status(board),
+        "reopen_hours": services.REOPEN_HOURS,
         "kinds": kinds,
     }
 
@@ -204,8 +209,8 @@ def _control_payload() -> tuple[str, dict]:
     for key, value in request.form.items():
         if key in ("csrf_token", "action"):
             continue
-        if key in ("activity_id", "contribution_id", "participant_id") and value.isdigit():
-            value = int(value)
+        if key in ("activity_id", "contribution_id", "participant_id"):
+            value = _as_int(value)
         elif key in ("hidden", "revealed", "answered"):
             value = value == "1"
         payload[key] = value
@@ -232,6 +237,20 @@ def command(board_id: int):
         return render_template(
             "live/_control_panel.html", error=error, **_control_context(board)
         ), (422 if error else 200)
+    return redirect(url_for("live.control", session_id=board.session_id))
+
+
+@bp.post("/tableaux/<int:board_id>/ouvrir")
+@login_required
+def reopen(board_id: int):
+    """Let new phones join again for a while (a session moved, a group came late)."""
+    board = _staff_board(board_id)
+    try:
+        services.reopen_joining(current_user, board, _as_int(request.form.get("heures", "")))
+    except ValidationError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("New phones can join again."), "success")
     return redirect(url_for("live.control", session_id=board.session_id))
 
 
@@ -275,11 +294,17 @@ def _device_key() -> str | None:
     return request.cookies.get(DEVICE_COOKIE)
 
 
-def _participant(board: Board):
-    participant = services.participant_for_device(board, _device_key())
+def _address() -> str:
+    return request.remote_addr or "unknown"  # ProxyFix has read X-Forwarded-For
+
+
+def _joined(code: str):
+    """The phone on the board of this code. Any other phone — whatever the code: wrong,
+    right, closed — is sent to the join page, which alone checks codes."""
+    participant = services.participant_for_code(code, _device_key())
     if participant is None:
-        abort(redirect(url_for("live.board", code=board.join_code)))
-    return participant
+        abort(redirect(url_for("live.board", code=services.normalise_code(code) or code)))
+    return participant.board, participant
 
 
 def _phone_context(board: Board, participant, **extra) -> dict:
@@ -305,34 +330,55 @@ def _phone_context(board: Board, participant, **extra) -> dict:
     return context
 
 
+NO_SUCH_CODE = _l("No session has this code right now. Check the code on the screen.")
+
+
+def _too_many_codes(form: JoinCodeForm, refused: Refused):
+    form.code.errors = [refused.message]
+    return render_template("live/join_code.html", form=form), 429
+
+
 @bp.route("/j", methods=["GET", "POST"])
 def join_code():
     """Type the code shown on the screen."""
     form = JoinCodeForm()
     if request.method == "GET" and request.args.get("code"):
-        form.code.data = request.args["code"]
-        form.code.errors = [_("No session has this code. Check the code on the screen.")]
+        form.code.data = request.args["code"][:20]
+        form.code.errors = [str(NO_SUCH_CODE)]
     elif form.validate_on_submit():
         try:
-            board = services.find_board(form.code.data)
+            board = services.board_to_join(form.code.data, address=_address())
         except NotFound:
-            form.code.errors = [_("No session has this code. Check the code on the screen.")]
+            form.code.errors = [str(NO_SUCH_CODE)]
+        except Refused as refused:
+            return _too_many_codes(form, refused)
         else:
             return redirect(url_for("live.board", code=board.join_code))
     return render_template("live/join_code.html", form=form), form_status(form)
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
 def board(code: str):
-    """Join a session (pseudonym or anonymous, language), then follow it."""
-    try:
-        board = services.find_board(code)
-    except NotFound:
-        return redirect(url_for("live.join_code", code=code))
-    if board.join_code != code:
-        return redirect(url_for("live.board", code=board.join_code))
-    participant = services.participant_for_device(board, _device_key())
+    """Join a session (pseudonym or anonymous, language), then follow it.
+
+    A phone that joined is known by its device key, before any code is checked: it
+    keeps following when the board no longer takes new phones. Any other request is a
+    code tried (counted when wrong); "no such code" and "closed" look the same.
+    """
+    canonical = services.normalise_code(code)
+    if canonical != code:
+        target = url_for("live.board", code=canonical) if canonical else url_for("live.join_code")
+        return redirect(target)
+    participant = services.participant_for_code(code, _device_key())
+    if participant is not None:
+        board = participant.board
+    else:
+        try:
+            board = services.board_to_join(code, address=_address())
+        except NotFound:
+            return redirect(url_for("live.join_code", code=code))
+        except Refused as refused:
+            return _too_many_codes(JoinCodeForm(formdata=None, code=code), refused)
     form = JoinForm()
     languages = current_app.config["LANGUAGES"]
     form.language.choices = list(languages.items())
@@ -343,6 +389,7 @@ def board(code: str):
         if participant is not None:
             form.pseudonym.data = participant.pseudonym
     if form.validate_on_submit():
+        # A phone keeps its device key from board to board: known again once checked in.
         key = _device_key() or secrets.token_urlsafe(32)
         try:
             services.join(board, key, pseudonym=form.pseudonym.data, language=form.language.data)
@@ -369,13 +416,11 @@ def board(code: str):
 @bp.get("/j/<code>/activite")
 def phone_activity(code: str):
     """The phone's current activity (form, waiting, or results), for htmx."""
-    board = services.find_board(code)
-    participant = _participant(board)
+    board, participant = _joined(code)
     return render_template("live/_phone_activity.html", **_phone_context(board, participant))
 
 
-def _phone_submit(board: Board, store) -> tuple[dict, int]:
-    participant = _participant(board)
+def _phone_submit(board: Board, participant, store) -> tuple[dict, int]:
     try:
         if not participant_limiter.allow(participant.id):
             raise Refused("rate_limited", _("Slow down a little, then send again."))
@@ -389,7 +434,7 @@ def _phone_submit(board: Board, store) -> tuple[dict, int]:
 @bp.post("/j/<code>/repondre")
 def phone_answer(code: str):
     """Store an answer sent by a plain form (no JavaScript, or no socket)."""
-    board = services.find_board(code)
+    board, participant = _joined(code)
 
     def store(participant):
         activity = services.get_activity(board, _int_field("activity_id"))
@@ -401,13 +446,13 @@ def phone_answer(code: str):
             answer_from_fields(activity.kind, fields),
         )
 
-    return _phone_response(board, *_phone_submit(board, store))
+    return _phone_response(board, *_phone_submit(board, participant, store))
 
 
 @bp.post("/j/<code>/contribuer")
 def phone_contribute(code: str):
     """Add a post-it or a question by a plain form."""
-    board = services.find_board(code)
+    board, participant = _joined(code)
 
     def store(participant):
         services.contribute(
@@ -417,14 +462,20 @@ def phone_contribute(code: str):
             request.form.get("text"),
         )
 
-    return _phone_response(board, *_phone_submit(board, store))
+    return _phone_response(board, *_phone_submit(board, participant, store))
+
+
+def _as_int(value: str):
+    """A form's number as an int (the service bounds it), or the text itself (refused)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
 
 
 def _int_field(name: str):
-    try:
-        return int(request.form.get(name, ""))
-    except ValueError:
-        return None
+    value = _as_int(request.form.get(name, ""))
+    return value if isinstance(value, int) else None
 
 
 def _phone_response(board: Board, context: dict, status: int):
@@ -436,11 +487,12 @@ def _phone_response(board: Board, context: dict, status: int):
 @bp.post("/j/<code>/commande")
 def phone_command(code: str):
     """A co-animating participant drives the board from their phone."""
-    board = services.find_board(code)
-    participant = _participant(board)
+    board, participant = _joined(code)
     action, payload = _control_payload()
     error = None
     try:
+        if not control_limiter.allow(("participant", participant.id)):
+            raise Refused("rate_limited", _("Slow down a little, then send again."))
         services.control(services.Actor(participant=participant), board, action, payload)
     except Refused as refused:
         db.session.rollback()

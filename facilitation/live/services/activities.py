@@ -8,11 +8,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...accounts.models import User
+from ...core import text
 from ...core.exceptions import ValidationError
 from ...extensions import db
 from .. import bus, kinds
 from ..kinds import Refused
 from ..models import Activity, ActivityKind, Answer, Board, Contribution
+from ..payloads import require_id
 from .boards import get_board_for_staff
 
 
@@ -21,12 +23,12 @@ def _require_staff(actor: User, board: Board) -> None:
 
 
 def _clean_prompt(prompt: str) -> str:
-    prompt = " ".join((prompt or "").split())
-    if not prompt:
-        raise ValidationError(_("Write the question or the statement."), "prompt")
-    if len(prompt) > 300:
-        raise ValidationError(_("At most 300 characters."), "prompt")
-    return prompt
+    return text.clean(
+        prompt,
+        limit=300,
+        field="prompt",
+        empty_message=_("Write the question or the statement."),
+    )
 
 
 def _clean_config(kind: ActivityKind, config: dict) -> dict:
@@ -125,9 +127,12 @@ def move_activity(actor: User, activity: Activity, offset: int) -> None:
 
 
 def get_activity(board: Board | int, activity_id: Any) -> Activity:
-    """The board's activity with this id (``board``: the board, or only its id)."""
-    if isinstance(activity_id, bool) or not isinstance(activity_id, int):
-        raise Refused("not_found", _("This activity does not exist."))
+    """The board's activity with this id (``board``: the board, or only its id).
+
+    An id that cannot be one (not an integer, out of range) is ``invalid``; an id of no
+    activity of this board is ``not_found``.
+    """
+    activity_id = require_id(activity_id)
     board_id = board if isinstance(board, int) else board.id
     activity = db.session.get(Activity, activity_id)
     if activity is None or activity.board_id != board_id:

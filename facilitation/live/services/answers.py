@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...core.database import utcnow
 from ...extensions import db
-from .. import bus, kinds
+from .. import bus, kinds, payloads
 from ..kinds import Refused
 from ..models import Activity, ActivityKind, ActivityStatus, Answer, Contribution, LiveParticipant
 from .activities import get_activity
@@ -34,7 +34,14 @@ class Stored:
 
 
 def _clean_client_id(client_id: Any) -> str:
-    if not isinstance(client_id, str) or not 8 <= len(client_id) <= 64:
+    """8 to 64 printable ASCII characters, no space (the reference client sends hex)."""
+    if (
+        not isinstance(client_id, str)
+        or not 8 <= len(client_id) <= 64
+        or not client_id.isascii()
+        or not client_id.isprintable()
+        or " " in client_id
+    ):
         raise Refused("invalid", _("The answer could not be read. Please try again."))
     return client_id
 
@@ -61,6 +68,7 @@ def submit_answer(
 ) -> Stored:
     """Store a participant's answer, once. A retry of the same submission changes nothing."""
     client_id = _clean_client_id(client_id)
+    payloads.check(value)  # whatever its shape, no broken text reaches the database
     activity = get_activity(participant.board_id, activity_id)
     kind = kinds.get(activity.kind)
     existing = db.session.scalar(

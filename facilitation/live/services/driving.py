@@ -12,7 +12,7 @@ from ...core.database import utcnow
 from ...core.exceptions import NotFound
 from ...extensions import db
 from ...participants.models import CoAnimation, CoAnimationKind, Participant
-from .. import bus, kinds
+from .. import bus, kinds, payloads
 from ..kinds import Refused
 from ..models import (
     Activity,
@@ -68,11 +68,17 @@ STAFF_ONLY = {"handover", "take_back"}
 
 
 def control(actor: Actor, board: Board, action: str, payload: dict | None = None) -> None:
-    """Apply a control action (next, open, reveal, moderate, hand over…)."""
-    payload = payload or {}
+    """Apply a control action (next, open, reveal, moderate, hand over…).
+
+    ``payload``: the action's fields, as sent (checked here: any wrong type or value is
+    refused as ``invalid`` before anything changes).
+    """
+    payload = payloads.check({} if payload is None else payload)
+    if not isinstance(payload, dict):
+        raise payloads.unreadable()
     if not can_control(actor, board) or (action in STAFF_ONLY and not actor.is_staff):
         raise Refused("forbidden", _("Only the person animating can do this."))
-    handler = _ACTIONS.get(action)
+    handler = _ACTIONS.get(action) if isinstance(action, str) else None
     if handler is None:
         raise Refused("invalid", _("Unknown action."))
     topics = handler(actor, board, payload)
@@ -135,7 +141,7 @@ def _phase(actor, board, payload):
     activity = _current(board)
     phases = kinds.get(activity.kind).phases
     phase = payload.get("phase")
-    if phase not in phases:
+    if not isinstance(phase, str) or phase not in phases:
         raise Refused("invalid", _("Unknown step for this activity."))
     _update_state(activity, phase=phase)
     return (bus.STATE, bus.RESULTS)
@@ -145,43 +151,33 @@ def _reveal_answer(actor, board, payload):
     activity = _current(board)
     if activity.kind is not ActivityKind.QUIZ:
         raise Refused("invalid", _("Only a quiz has a right answer."))
-    _update_state(activity, answer_revealed=_flag(payload, "revealed"))
+    _update_state(activity, answer_revealed=payloads.flag(payload, "revealed"))
     return (bus.STATE, bus.RESULTS)
 
 
 def _contribution(board: Board, payload: dict) -> Contribution:
-    contribution_id = payload.get("contribution_id")
-    contribution = (
-        db.session.get(Contribution, contribution_id)
-        if isinstance(contribution_id, int) and not isinstance(contribution_id, bool)
-        else None
-    )
+    contribution = db.session.get(Contribution, payloads.require_id(payload.get("contribution_id")))
     if contribution is None:
         raise Refused("not_found", _("This contribution does not exist."))
     get_activity(board, contribution.activity_id)
     return contribution
 
 
-def _flag(payload: dict, name: str, default: bool = True) -> bool:
-    """A yes/no field: JSON booleans, or the strings a form sends ("1"/"0", "true"/"false")."""
-    value = payload.get(name, default)
-    if isinstance(value, str):
-        return value.strip().lower() not in {"", "0", "false", "no", "off"}
-    return bool(value)
-
-
 def _moderate(actor, board, payload):
-    _contribution(board, payload).hidden = _flag(payload, "hidden")
+    _contribution(board, payload).hidden = payloads.flag(payload, "hidden")
     return (bus.STATE, bus.RESULTS)
 
 
 def _hide_word(actor, board, payload):
     activity = _current(board)
-    key = kinds.fold(str(payload.get("word", "")))
-    if activity.kind is not ActivityKind.WORDCLOUD or not key:
+    if activity.kind is not ActivityKind.WORDCLOUD:
+        raise Refused("invalid", _("Unknown word."))
+    word = kinds.clean_text(payload.get("word"), limit=kinds.MAX_WORD, message=_("Unknown word."))
+    key = kinds.fold(word)
+    if not key:
         raise Refused("invalid", _("Unknown word."))
     hidden = set(activity.state.get("hidden_words", []))
-    hidden.add(key) if _flag(payload, "hidden") else hidden.discard(key)
+    hidden.add(key) if payloads.flag(payload, "hidden") else hidden.discard(key)
     _update_state(activity, hidden_words=sorted(hidden))
     return (bus.RESULTS,)
 
@@ -202,27 +198,27 @@ def _group(actor, board, payload):
     contribution = _contribution(board, payload)
     activity = db.session.get(Activity, contribution.activity_id)
     column = payload.get("column") or None
-    if column is not None and column not in activity.state.get("columns", []):
+    if column is not None and (
+        not isinstance(column, str) or column not in activity.state.get("columns", [])
+    ):
         raise Refused("invalid", _("Unknown column."))
     contribution.column = column
     return (bus.RESULTS,)
 
 
 def _mark_answered(actor, board, payload):
-    _contribution(board, payload).answered = _flag(payload, "answered")
+    _contribution(board, payload).answered = payloads.flag(payload, "answered")
     return (bus.STATE, bus.RESULTS)  # phones' list of questions to upvote changes
 
 
 def _handover(actor, board, payload):
-    participant_id = payload.get("participant_id")
-    participant = (
-        db.session.get(LiveParticipant, participant_id)
-        if isinstance(participant_id, int) and not isinstance(participant_id, bool)
-        else None
-    )
+    participant_id = payloads.require_id(payload.get("participant_id"))
+    participant = db.session.get(LiveParticipant, participant_id)
     if participant is None or participant.board_id != board.id:
         raise Refused("not_found", _("This participant is not on the board."))
-    scope = payload.get("scope", "session")
+    scope = payload.get("scope") or "session"
+    if scope not in ("session", "activity"):
+        raise payloads.unreadable()
     activity_id = _current(board).id if scope == "activity" else None
     _end_handovers(board)
     handover = Handover(
