@@ -323,7 +323,7 @@ def test_a_phone_holds_at_most_five_sockets(app, sockets, board):
 # --- presence after a crash -------------------------------------------------------------------
 
 
-def _row(board, participant, *, process: str, seen_ago: float) -> None:
+def _row(board, participant, *, process: str, seen_ago: float, since=None) -> None:
     seen = utcnow() - timedelta(seconds=seen_ago)
     db.session.add(
         LiveConnection(
@@ -332,7 +332,7 @@ def _row(board, participant, *, process: str, seen_ago: float) -> None:
             board_id=board.id,
             participant_id=participant.id,
             role="participant",
-            connected_at=seen,
+            connected_at=since or seen,
             seen_at=seen,
         )
     )
@@ -356,11 +356,15 @@ def test_the_sockets_of_a_process_that_died_stop_counting(app, board, published)
 
 def test_a_process_starting_again_forgets_what_its_earlier_life_left(app, board):
     left = phone(board, "Colibri")
-    _row(board, left, process=services.process_key(), seen_ago=1)  # same host and pid
-    _row(board, left, process="other-host:4242", seen_ago=1)
+    before_start = services.presence.STARTED_AT - timedelta(minutes=1)
+    # Same host and pid, from before this process started: an earlier life of it.
+    _row(board, left, process=services.process_key(), seen_ago=1, since=before_start)
+    _row(board, left, process="other-host:4242", seen_ago=1, since=before_start)
+    _row(board, left, process=services.process_key(), seen_ago=0)  # since the start: kept
     fresh = Broadcaster()  # a process's broadcaster, as at start
     fresh.watch_connections()
-    assert db.session.scalars(sa.select(LiveConnection.process)).all() == ["other-host:4242"]
+    processes = db.session.scalars(sa.select(LiveConnection.process).order_by(LiveConnection.id))
+    assert list(processes) == ["other-host:4242", services.process_key()]
 
 
 # --- rate limits --------------------------------------------------------------------------------

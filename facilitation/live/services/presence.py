@@ -89,6 +89,9 @@ def participant_for_device(board: Board, device_key: str | None) -> LiveParticip
 # --- open connections ----------------------------------------------------------------
 
 
+STARTED_AT = utcnow()  # this module is imported when the app is created, before any socket
+
+
 def process_key() -> str:
     """This process, as written on its connection rows (read each time: workers fork)."""
     return f"{socket.gethostname()}:{os.getpid()}"[:120]
@@ -172,8 +175,14 @@ def heartbeat() -> None:
 
 
 def forget_process() -> None:
-    """At start: rows under this host and pid were left by an earlier life of it."""
-    db.session.execute(sa.delete(LiveConnection).where(LiveConnection.process == process_key()))
+    """At start: rows under this host and pid, older than this process, were left by an
+    earlier life of it (a container restarts with the same pid). Rows written since the
+    start are kept, so this may run while the first sockets connect."""
+    db.session.execute(
+        sa.delete(LiveConnection).where(
+            LiveConnection.process == process_key(), LiveConnection.connected_at < STARTED_AT
+        )
+    )
     db.session.commit()
 
 
