@@ -141,8 +141,13 @@ class Broadcaster:
         for app in list(self._watched.values()):
             self._next_beat = now + app.config["LIVE_HEARTBEAT"]
             with app.app_context(), app.test_request_context("/"):
-                services.heartbeat()
+                services.heartbeat(open_sids=self.open_sids)
                 db.session.remove()
+
+    @staticmethod
+    def open_sids() -> set[str]:
+        """The sockets this process holds on /live (the Socket.IO manager's own list)."""
+        return {sid for sid, _eio in socketio.server.manager.get_participants(NAMESPACE, None)}
 
     def flush(self) -> None:
         with self._lock:

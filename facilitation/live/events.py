@@ -218,10 +218,14 @@ class LiveNamespace(Namespace):
             request.sid, info["board_id"], role=role, participant_id=info.get("participant_id")
         ):
             raise ConnectionRefusedError("too_many_connections")
-        for room in rooms:
-            join_room(room)
-        session["live"] = info
-        emit("state", state)
+        try:
+            for room in rooms:
+                join_room(room)
+            session["live"] = info
+            emit("state", state)
+        except Exception:  # refused after all: its row must not outlive it
+            services.connection_closed(request.sid)
+            raise
 
     @staticmethod
     def _refuse_unknown(address: str, reason: str):

@@ -354,6 +354,20 @@ def test_the_sockets_of_a_process_that_died_stop_counting(app, board, published)
     assert published == [bus.PRESENCE]  # the screen learns it
 
 
+def test_the_heartbeat_deletes_a_row_whose_socket_this_process_no_longer_holds(
+    sockets, board, published
+):
+    sockets.phone(board, "Vivant")
+    lost = phone(board, "Perdu")
+    _row(board, lost, process=services.process_key(), seen_ago=0)  # its disconnect was lost
+    assert services.connected_count(board) == 2
+    published.clear()
+    services.heartbeat(open_sids=Broadcaster.open_sids)
+    assert services.connected_count(board) == 1
+    assert [p.pseudonym for p in services.connected_participants(board)] == ["Vivant"]
+    assert published == [bus.PRESENCE]
+
+
 def test_a_process_starting_again_forgets_what_its_earlier_life_left(app, board):
     left = phone(board, "Colibri")
     before_start = services.presence.STARTED_AT - timedelta(minutes=1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -154,21 +155,30 @@ def connection_closed(sid: str) -> None:
         bus.publish(bus.PRESENCE, row.board_id)
 
 
-def heartbeat() -> None:
-    """This process's connections are alive; the ones no process refreshed are not."""
+def heartbeat(open_sids: Callable[[], set[str]] | None = None) -> None:
+    """This process's connections are alive; the ones no process refreshed are not.
+
+    ``open_sids()``: the sockets this process really holds (the transport knows them). A
+    row of this process for another socket (its disconnect was lost) is deleted too. It
+    is asked *after* the rows are read: a socket is known to the transport before its
+    row is written, so one connecting meanwhile is never taken for lost.
+    """
     now = utcnow()
-    db.session.execute(
-        sa.update(LiveConnection).where(LiveConnection.process == process_key()).values(seen_at=now)
-    )
-    stale = ~_alive()
+    mine = LiveConnection.process == process_key()
+    lost: set[str] = set()
+    if open_sids is not None:
+        rows = set(db.session.scalars(sa.select(LiveConnection.sid).where(mine)))
+        lost = rows - open_sids()
+    db.session.execute(sa.update(LiveConnection).where(mine).values(seen_at=now))
+    gone = (~_alive() | LiveConnection.sid.in_(lost)) if lost else ~_alive()
     boards = set(
         db.session.scalars(
             sa.select(LiveConnection.board_id)
-            .where(stale, LiveConnection.participant_id.is_not(None))
+            .where(gone, LiveConnection.participant_id.is_not(None))
             .distinct()
         )
     )
-    db.session.execute(sa.delete(LiveConnection).where(stale))
+    db.session.execute(sa.delete(LiveConnection).where(gone))
     db.session.commit()
     for board_id in boards:  # their screens count fewer phones now
         bus.publish(bus.PRESENCE, board_id)
