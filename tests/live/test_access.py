@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from datetime import timedelta
 
 import pytest
@@ -20,6 +23,7 @@ from facilitation.core.database import utcnow
 from facilitation.extensions import db, limiter, socketio
 from facilitation.live import services
 from facilitation.live.models import LiveParticipant
+from facilitation.live.services.access import CodeGuard
 
 from ..conftest import make_test_config, text_of
 from .conftest import NS, hold_today, received, today_here
@@ -292,3 +296,22 @@ def test_a_phone_of_a_closed_board_may_still_change_its_pseudonym(app, world, bo
         sa.select(LiveParticipant.pseudonym).where(LiveParticipant.board_id == board.id)
     )
     assert list(pseudonyms) == ["Mésange"]
+
+
+def test_wrong_codes_are_counted_in_redis_when_it_is_configured():
+    """Several processes count together: the counts live in Flask-Limiter's store."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=2):
+            pass
+    except OSError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not reachable at 127.0.0.1:6379 (required under CI=true)")
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+    address = f"test-{secrets.token_hex(6)}"  # its own keys on a shared Redis
+    one, other = (CodeGuard(url, "3 per minute", "1000 per minute") for _ in range(2))
+    for _ in range(3):
+        assert not one.blocked(address)
+        one.count(address)
+    assert other.blocked(address)  # another process sees the same counts
+    assert not other.blocked(address + "-elsewhere")
