@@ -53,6 +53,7 @@ class Broadcaster:
         self._lock = threading.Lock()
         self._started = False
         self._watched: dict[int, Flask] = {}  # apps whose connections this process holds
+        self._seen: set[int] = set()  # apps that recorded a connection in this process
         self._next_beat = 0.0
 
     def init_app(self, app: Flask) -> None:
@@ -100,14 +101,16 @@ class Broadcaster:
         """Called before this process records a connection: keep its rows alive.
 
         The first time for an app, rows left under this host and pid by an earlier life
-        of the process (a crash, a restarted container) are deleted."""
+        of the process (a crash, a restarted container) are deleted. With synchronous
+        broadcasts (tests), no heartbeat runs in the background: tests call it."""
         app = current_app._get_current_object()
-        if id(app) not in self._watched:
-            with self._lock:
-                first = id(app) not in self._watched
+        with self._lock:
+            first = id(app) not in self._seen
+            self._seen.add(id(app))
+            if not app.config.get("LIVE_BROADCAST_SYNC"):
                 self._watched[id(app)] = app
-            if first:
-                services.forget_process()
+        if first:
+            services.forget_process()
         self._ensure_started()
 
     # -- the coalescing loop --
