@@ -259,6 +259,7 @@ def test_staff_routes_and_forms_with_huge_or_odd_numbers_answer_4xx(client, auth
     add(world.mediator, board)
     auth.login(world.mediator)
     assert client.get(f"/tableaux/{HUGE}/panneau").status_code == 404
+    assert client.get(f"/seances/{HUGE}/tableau").status_code == 404
     assert client.post(f"/activites/{HUGE}/supprimer").status_code == 404
     for value in (str(HUGE), "²", "-3", "1e3"):
         response = client.post(

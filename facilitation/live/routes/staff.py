@@ -72,6 +72,8 @@ def _control_context(board: Board, form: ActivityForm | None = None) -> dict:
 @login_required
 def control(session_id: int):
     """The control page of a session's live board (created on first visit)."""
+    if as_id(session_id) is None:  # no such row could exist (and SQLite would overflow)
+        raise NotFound
     session = workshops.get_session(current_user, session_id)
     board = services.board_for_session(current_user, session)
     return render_template("live/control.html", **_control_context(board))
