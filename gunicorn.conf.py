@@ -14,18 +14,40 @@ from geventwebsocket.handler import WebSocketHandler
 
 
 class NoDelayWebSocketHandler(WebSocketHandler):
-    """TCP_NODELAY on every connection: small acks are not held back behind broadcasts."""
+    """TCP_NODELAY on every connection: small acks are not held back behind broadcasts.
+
+    And the same-origin rule *before* the WebSocket upgrade: gevent-websocket completes
+    the handshake (101) before the application runs, so Engine.IO's own origin check
+    came too late — a page of another site got its upgrade, then a silent close. Here a
+    foreign ``Origin`` gets ``400 Not an accepted origin.``, as over HTTP long-polling.
+    """
 
     def __init__(self, sock, address, server, rfile=None):
         with contextlib.suppress(OSError, AttributeError):  # not TCP (e.g. a UNIX socket)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().__init__(sock, address, server, rfile)
 
+    def upgrade_websocket(self):
+        if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+            from facilitation.live import wire  # imported in the worker only
+
+            origin = self.environ.get("HTTP_ORIGIN")
+            if not wire.origin_allowed(origin, self.environ, TRUSTED_PROXIES):
+                wire.log.warning("live: refused a WebSocket from the origin %.100r", origin)
+                body = b"Not an accepted origin."
+                self.start_response(
+                    "400 Bad Request",
+                    [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))],
+                )
+                return [body]
+        return super().upgrade_websocket()
+
 
 class NoDelayGeventWebSocketWorker(GeventWebSocketWorker):
     wsgi_handler = NoDelayWebSocketHandler
 
 
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))  # as config.py reads it
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 worker_class = NoDelayGeventWebSocketWorker
 workers = int(os.environ.get("WEB_WORKERS", "1"))  # more need REDIS_URL (shared rooms)

@@ -151,8 +151,8 @@ def prepare_database(
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         con.executemany(
             "INSERT INTO live_participants"
-            " (board_id, device_hash, pseudonym, language, connections, joined_at, last_seen_at)"
-            " VALUES (?, ?, NULL, 'fr', 0, ?, ?)",
+            " (board_id, device_hash, pseudonym, language, joined_at, last_seen_at)"
+            " VALUES (?, ?, NULL, 'fr', ?, ?)",
             [(board_id, device_hash(key), now, now) for key in keys if key is not None],
         )
         con.commit()

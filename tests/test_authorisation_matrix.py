@@ -211,6 +211,9 @@ CASES = [
         _staff(302, **IN_SPACE),
         {"action": "open"},
     ),
+    Case(
+        "live.reopen", "POST", "/tableaux/{board}/ouvrir", _staff(302, **IN_SPACE), {"heures": "3"}
+    ),
     # live board, public side: the projector (by its key) and the phones (by the code)
     Case("live.screen", "GET", "/ecran/{code}/{key}", _public(200), public=True),
     Case("live.screen", "GET", "/ecran/{code}/mauvaise-cle", _public(404), public=True),
@@ -275,6 +278,7 @@ def _live_broadcast_sync(app):
 def _ids(world: World) -> dict:
     invitation = accounts.create_invitation(world.coordinator).invitation
     board = live.board_for_session(world.mediator, world.session)
+    live.reopen_joining(world.mediator, board, 24)  # the session is in 3 days: phones may join
     activity = live.add_activity(
         world.mediator,
         board,

@@ -290,7 +290,6 @@ def apply(plan_: Plan) -> dict[str, int]:
             .values(
                 participant_id=None,
                 pseudonym=None,
-                connections=0,
                 device_hash=ANONYMOUS_DEVICE_PREFIX + secrets.token_hex(32)[1:],
             )
         )

@@ -11,6 +11,7 @@ from flask import url_for
 
 from ..accounts import services as accounts
 from ..accounts.models import Organisation, Role, User
+from ..core.database import utcnow
 from ..core.exceptions import ValidationError
 from ..extensions import db
 from ..live import kinds
@@ -331,7 +332,13 @@ DEMO_ACTIVITIES = [
 
 def _demo_board(session: WorkshopSession) -> Board:
     """A live board with one activity of each type; the first, a poll, is open."""
-    board = Board(session=session, join_code=new_join_code(), screen_key=secrets.token_urlsafe(24))
+    board = Board(
+        session=session,
+        join_code=new_join_code(),
+        screen_key=secrets.token_urlsafe(24),
+        # The demo's next session may be days away: phones can try the board this week.
+        join_open_until=utcnow() + timedelta(days=7),
+    )
     db.session.add(board)
     db.session.flush()
     activities = []

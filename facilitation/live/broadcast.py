@@ -7,13 +7,16 @@ Rooms (namespace ``/live``):
 - ``participant:<id>`` one phone: ``state`` when its right to animate changes
 
 State changes go out at once; results at most every ``RESULTS_INTERVAL`` seconds per
-board, computed once per broadcast whatever the number of answers in between.
+board, computed once per broadcast whatever the number of answers in between. The same
+loop beats the heart of this process's connection rows (``services.heartbeat``) every
+``LIVE_HEARTBEAT`` seconds, so that presence counts only sockets that are really open.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from flask import Flask, current_app, render_template
 
@@ -49,6 +52,9 @@ class Broadcaster:
         self._dirty_presence: dict[int, Flask] = {}
         self._lock = threading.Lock()
         self._started = False
+        self._watched: dict[int, Flask] = {}  # apps whose connections this process holds
+        self._seen: set[int] = set()  # apps that recorded a connection in this process
+        self._next_beat = 0.0
 
     def init_app(self, app: Flask) -> None:
         bus.subscribe(bus.STATE, self.on_state)
@@ -91,6 +97,22 @@ class Broadcaster:
             self._dirty_presence[board_id] = current_app._get_current_object()
         self._ensure_started()
 
+    def watch_connections(self) -> None:
+        """Called before this process records a connection: keep its rows alive.
+
+        The first time for an app, rows left under this host and pid by an earlier life
+        of the process (a crash, a restarted container) are deleted. With synchronous
+        broadcasts (tests), no heartbeat runs in the background: tests call it."""
+        app = current_app._get_current_object()
+        with self._lock:
+            first = id(app) not in self._seen
+            self._seen.add(id(app))
+            if not app.config.get("LIVE_BROADCAST_SYNC"):
+                self._watched[id(app)] = app
+        if first:
+            services.forget_process()
+        self._ensure_started()
+
     # -- the coalescing loop --
 
     def _ensure_started(self) -> None:
@@ -109,9 +131,26 @@ class Broadcaster:
         while True:
             socketio.sleep(RESULTS_INTERVAL)
             try:
+                self.beat()
                 self.flush()
             except Exception:  # keep broadcasting whatever happens to one board
                 log.exception("live broadcast failed")
+
+    def beat(self, now: float | None = None) -> None:
+        """Refresh this process's connection rows, at most every ``LIVE_HEARTBEAT`` s."""
+        now = time.monotonic() if now is None else now
+        if now < self._next_beat or not self._watched:
+            return
+        for app in list(self._watched.values()):
+            self._next_beat = now + app.config["LIVE_HEARTBEAT"]
+            with app.app_context(), app.test_request_context("/"):
+                services.heartbeat(open_sids=self.open_sids)
+                db.session.remove()
+
+    @staticmethod
+    def open_sids() -> set[str]:
+        """The sockets this process holds on /live (the Socket.IO manager's own list)."""
+        return {sid for sid, _eio in socketio.server.manager.get_participants(NAMESPACE, None)}
 
     def flush(self) -> None:
         with self._lock:

@@ -2,7 +2,10 @@
 
 The protocol is documented in docs/realtime.md. Every handler answers with an ack
 ``{"ok": true, ...}`` or ``{"ok": false, "error": <code>, "message": <plain words>}``;
-an answer is acknowledged only after it is committed.
+an answer is acknowledged only after it is committed. Whatever a client sends — a
+wrong number of arguments, an unknown event, an event named ``connect`` — it gets a
+refusal it can read, never ``server`` and never silence (``wire.py`` drops what is not
+even a packet, with one warning line).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
@@ -18,10 +21,11 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 from ..accounts import sessions as staff_sessions
 from ..core.exceptions import NotFound
 from ..extensions import db
-from . import services
+from . import payloads, services, settings, wire
 from .broadcast import (
     NAMESPACE,
     board_room,
+    broadcaster,
     control_room,
     participant_room,
     screen_room,
@@ -29,9 +33,11 @@ from .broadcast import (
 from .forms import answer_from_fields
 from .kinds import Refused
 from .models import Board, LiveParticipant
-from .ratelimit import participant_limiter
+from .ratelimit import control_limiter, participant_limiter
 
 DEVICE_COOKIE = "fac_device"
+ROLES = ("participant", "screen", "control")
+CLIENT_EVENTS = frozenset({"answer", "contribute", "sync", "control"})
 log = logging.getLogger(__name__)
 
 
@@ -39,12 +45,20 @@ def _refusal(code: str, message: str) -> dict:
     return {"ok": False, "error": code, "message": message}
 
 
-def acked(handler):
-    """Turn refusals and unexpected errors into error acks; never leak a stack trace."""
+def acked(handler=None, *, optional: bool = False):
+    """Turn refusals and unexpected errors into error acks; never leak a stack trace.
+
+    Every event takes exactly one argument (``optional``: none is fine too); missing or
+    extra arguments are ``invalid``, like a payload that is not an object.
+    """
+    if handler is None:
+        return functools.partial(acked, optional=optional)
 
     @functools.wraps(handler)
     def wrapper(self, *args):
         try:
+            if len(args) > 1 or (not args and not optional):
+                raise payloads.unreadable()
             return handler(self, *args)
         except Refused as refused:
             db.session.rollback()
@@ -61,7 +75,9 @@ def acked(handler):
 
 
 def _connection() -> dict:
-    return session.get("live") or {}
+    """What was set up at connect for this very socket (nothing for another sid)."""
+    info = session.get("live") or {}
+    return info if info.get("sid") == request.sid else {}
 
 
 def _participant() -> LiveParticipant:
@@ -77,89 +93,187 @@ def _participant() -> LiveParticipant:
 
 
 def _board() -> Board:
-    board = db.session.get(Board, _connection().get("board_id"))
+    board_id = _connection().get("board_id")
+    board = db.session.get(Board, board_id) if board_id else None
     if board is None:
         raise Refused("not_joined", _("Join the session first."))
     return board
 
 
-def _payload(data) -> dict:
-    if not isinstance(data, dict):
-        raise Refused("invalid", _("The message could not be read."))
-    return data
+def _slow_down() -> Refused:
+    return Refused("rate_limited", _("Slow down a little, then send again."))
+
+
+def _limit_drivers(info: dict) -> None:
+    """``sync`` and ``control``: a token bucket per participant (per user, per screen)."""
+    if info.get("participant_id"):
+        key = ("participant", info["participant_id"])
+    elif info.get("role") == "control" and current_user.is_authenticated:
+        key = ("user", current_user.id)
+    else:
+        key = ("socket", request.sid)
+    if not control_limiter.allow(key):
+        raise _slow_down()
+
+
+def _fields(raw) -> dict[str, list[str]]:
+    """The phone form's fields: names to a string or number, or a list of them."""
+    if not isinstance(raw, dict):
+        raise payloads.unreadable()
+    fields = {}
+    for name, value in raw.items():
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+            raise payloads.unreadable()
+        fields[name] = [str(v) for v in values]
+    return fields
+
+
+def _unreadable(*args) -> dict:
+    """The ack of an event packet that could not be decoded (its ack id could)."""
+    refused = payloads.unreadable()
+    return _refusal(refused.code, refused.message)
+
+
+def _unknown_event(*args) -> dict:
+    """The ack of an event this protocol does not have (run in the socket's context)."""
+    return _refusal("invalid", _("Unknown message."))
 
 
 class LiveNamespace(Namespace):
+    def trigger_event(self, event, *args):
+        """Route an event. ``connect``/``disconnect`` run only when python-socketio itself
+        sets up or closes this socket: a client *event* of that name (a replayed packet)
+        is refused like any unknown event, with an ``invalid`` ack."""
+        sid = args[0] if args else None
+        connected = self.server.manager.is_connected(sid, self.namespace)
+        if event in ("connect", "disconnect") and not connected:
+            return super().trigger_event(event, *args)
+        if event == wire.MALFORMED_EVENT:  # a packet wire.py could not read (and logged)
+            return self.socketio._handle_event(_unreadable, event, self.namespace, *args)
+        if event not in CLIENT_EVENTS:
+            log.warning("live: refused the client event %.64r from %s", event, sid)
+            return self.socketio._handle_event(_unknown_event, event, self.namespace, *args)
+        return super().trigger_event(event, *args)
+
     def on_connect(self, auth=None):
-        auth = auth if isinstance(auth, dict) else {}
         try:
-            board = services.find_board(str(auth.get("code", "")))
-        except NotFound:
-            raise ConnectionRefusedError("not_found") from None
-        role = auth.get("role", "participant")
-        info = {"board_id": board.id, "role": role}
-        if role == "screen":
+            self._set_up(auth)
+        except ConnectionRefusedError:
+            db.session.rollback()
+            raise
+        except Exception:
+            db.session.rollback()
+            log.exception("live connect failed")
+            raise ConnectionRefusedError("server") from None
+
+    def _set_up(self, auth) -> None:
+        """Authenticate this socket, once; refuse before sending anything."""
+        if _connection():  # already set up: never twice on one socket
+            raise ConnectionRefusedError("invalid")
+        if auth is None:
+            auth = {}
+        try:
+            payloads.check(auth)
+        except Refused:
+            raise ConnectionRefusedError("invalid") from None
+        if not isinstance(auth, dict):
+            raise ConnectionRefusedError("invalid")
+        role = auth.get("role") or "participant"
+        if role not in ROLES:
+            raise ConnectionRefusedError("invalid")
+        code = auth.get("code")
+        address = wire.client_address(request.environ, current_app.config["TRUSTED_PROXIES"])
+        participant = None
+        if role == "participant":
+            # Known by the device key of a phone of this board: no code is "tried".
+            participant = services.participant_for_code(code, request.cookies.get(DEVICE_COOKIE))
+            if participant is None:
+                self._refuse_unknown(address, "not_joined")
+            board = participant.board
+            rooms = [board_room(board.id), participant_room(participant.id)]
+        elif role == "screen":
             try:
-                services.find_board_for_screen(board.join_code, str(auth.get("key", "")))
+                board = services.find_board_for_screen(code, auth.get("key"))
             except NotFound:
-                raise ConnectionRefusedError("forbidden") from None
+                self._refuse_unknown(address, "forbidden")
             rooms = [board_room(board.id), screen_room(board.id)]
-        elif role == "control":
-            if not current_user.is_authenticated or not services.can_control(
-                services.Actor(user=current_user), board
+        else:
+            try:
+                board = services.find_board(code)
+            except NotFound:
+                board = None
+            if (
+                board is None
+                or not current_user.is_authenticated
+                or not services.can_control(services.Actor(user=current_user), board)
             ):
                 raise ConnectionRefusedError("forbidden")
             if not staff_sessions.control_socket_opened(request.sid, NAMESPACE):
                 raise ConnectionRefusedError("forbidden")  # closed when the session ends
             rooms = [board_room(board.id), screen_room(board.id), control_room(board.id)]
-        else:
-            participant = services.participant_for_device(board, request.cookies.get(DEVICE_COOKIE))
-            if participant is None:
-                raise ConnectionRefusedError("not_joined")
+        info = {"sid": request.sid, "board_id": board.id, "role": role}
+        if participant is not None:
             info["participant_id"] = participant.id
-            rooms = [board_room(board.id), participant_room(participant.id)]
-        for room in rooms:
-            join_room(room)
-        session["live"] = info
-        emit("state", self._state(board))
-        if "participant_id" in info:
-            # After the state: this commit expires the board and the participant, and the
-            # state would have loaded them again.
-            services.set_connected(info["participant_id"], +1, board_id=board.id)
+        state = self._state(board, info, participant)  # before the commit expires them
+        broadcaster.watch_connections()
+        if not services.connection_opened(
+            request.sid, info["board_id"], role=role, participant_id=info.get("participant_id")
+        ):
+            raise ConnectionRefusedError("too_many_connections")
+        try:
+            for room in rooms:
+                join_room(room)
+            session["live"] = info
+            emit("state", state)
+        except Exception:  # refused after all: its row must not outlive it
+            services.connection_closed(request.sid)
+            raise
+
+    @staticmethod
+    def _refuse_unknown(address: str, reason: str):
+        """No such board for this client: the same refusal whatever the code was."""
+        if services.too_many_wrong_codes(address):
+            raise ConnectionRefusedError("rate_limited")
+        services.count_wrong_code(address)
+        raise ConnectionRefusedError(reason)
 
     def on_disconnect(self, reason=None):
         info = _connection()
         if info.get("role") == "control":
             staff_sessions.control_socket_closed(request.sid)
-        if info.get("participant_id"):
-            services.set_connected(info["participant_id"], -1, board_id=info.get("board_id"))
+        if info:
+            services.connection_closed(request.sid)
 
-    def _state(self, board: Board) -> dict:
-        info = _connection()
+    @staticmethod
+    def _state(board: Board, info: dict, participant: LiveParticipant | None = None) -> dict:
         if info.get("role") in ("screen", "control"):
             return services.screen_state(board)
-        participant = db.session.get(LiveParticipant, info.get("participant_id"))
+        if participant is None:
+            participant = db.session.get(LiveParticipant, info.get("participant_id"))
         return services.participant_state(board, participant)
 
-    @acked
+    @acked(optional=True)
     def on_sync(self, data=None):
         """Resynchronise after a reconnection: the current state, as on connect."""
-        return {"ok": True, "state": self._state(_board())}
+        if data is not None and not isinstance(data, dict):
+            raise payloads.unreadable()
+        info = _connection()
+        board = _board()
+        _limit_drivers(info)
+        return {"ok": True, "state": self._state(board, info)}
 
     @acked
     def on_answer(self, data):
-        payload = _payload(data)
+        payload = payloads.payload(data)
         participant = _participant()
         if not participant_limiter.allow(participant.id):
-            raise Refused("rate_limited", _("Slow down a little, then send again."))
+            raise _slow_down()
         value = payload.get("value")
-        if "value" not in payload and isinstance(payload.get("fields"), dict):
+        if "value" not in payload and "fields" in payload:
             # The phone's script sends its form's fields; read them as the HTML form would be.
-            activity = services.get_activity(participant.board, payload.get("activity_id"))
-            fields = {
-                str(k): [str(x) for x in v] if isinstance(v, list) else [str(v)]
-                for k, v in payload["fields"].items()
-            }
+            fields = _fields(payload["fields"])
+            activity = services.get_activity(participant.board_id, payload.get("activity_id"))
             value = answer_from_fields(activity.kind, fields)
         stored = services.submit_answer(
             participant, payload.get("activity_id"), payload.get("client_id"), value
@@ -173,10 +287,10 @@ class LiveNamespace(Namespace):
 
     @acked
     def on_contribute(self, data):
-        payload = _payload(data)
+        payload = payloads.payload(data)
         participant = _participant()
         if not participant_limiter.allow(participant.id):
-            raise Refused("rate_limited", _("Slow down a little, then send again."))
+            raise _slow_down()
         stored = services.contribute(
             participant, payload.get("activity_id"), payload.get("client_id"), payload.get("text")
         )
@@ -190,9 +304,9 @@ class LiveNamespace(Namespace):
 
     @acked
     def on_control(self, data):
-        payload = _payload(data)
-        board = _board()
+        payload = payloads.payload(data)
         info = _connection()
+        board = _board()
         if info.get("role") == "control":
             if not staff_sessions.socket_may_control():  # logged out, ended, expired
                 raise Refused("forbidden", _("Your session has ended. Please log in again."))
@@ -201,6 +315,7 @@ class LiveNamespace(Namespace):
             actor = services.Actor(participant=_participant())
         else:
             raise Refused("forbidden", _("Only the person animating can do this."))
+        _limit_drivers(info)
         action = payload.get("action")
         if not isinstance(action, str):
             raise Refused("invalid", _("Unknown action."))
@@ -210,7 +325,8 @@ class LiveNamespace(Namespace):
 
 def init_app(app) -> None:
     from ..extensions import socketio
-    from .broadcast import broadcaster
 
+    settings.init_app(app)
     socketio.on_namespace(LiveNamespace(NAMESPACE))
+    wire.install(socketio.server, trusted_proxies=app.config["TRUSTED_PROXIES"])
     broadcaster.init_app(app)

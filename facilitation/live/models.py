@@ -60,6 +60,8 @@ class Board(TimestampMixin, db.Model):
     )
     # Bumped at every change of what phones should show: lets clients drop stale states.
     version: Mapped[int] = mapped_column(default=0)
+    # New phones may join around the session's date; staff can reopen it until this time.
+    join_open_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     session: Mapped[WorkshopSession] = relationship()
     activities: Mapped[list[Activity]] = relationship(
@@ -112,7 +114,6 @@ class LiveParticipant(db.Model):
         sa.ForeignKey("participants.id", ondelete="SET NULL"), index=True
     )
     language: Mapped[str] = mapped_column(sa.String(8), default="fr")
-    connections: Mapped[int] = mapped_column(default=0)  # open sockets right now
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -181,3 +182,28 @@ class Handover(db.Model):
     participant: Mapped[LiveParticipant] = relationship()
     activity: Mapped[Activity | None] = relationship()
     given_by: Mapped[User | None] = relationship()
+
+
+class LiveConnection(db.Model):
+    """One open Socket.IO connection to a board, written by the process that holds it.
+
+    Presence is counted from these rows, never from counters: a row exists while its
+    socket is open; the process refreshes ``seen_at`` of its own rows (heartbeat), and a
+    row not refreshed for a while belongs to a process that died — it no longer counts,
+    and is deleted by the next heartbeat of any process.
+    """
+
+    __tablename__ = "live_connections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sid: Mapped[str] = mapped_column(sa.String(64), unique=True)  # Socket.IO session id
+    process: Mapped[str] = mapped_column(sa.String(120), index=True)  # host:pid
+    board_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("boards.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("live_participants.id", ondelete="CASCADE"), index=True
+    )  # None: a screen or a control panel
+    role: Mapped[str] = mapped_column(sa.String(20))
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -27,3 +27,6 @@ class TokenBucket:
 
 # Five submissions a second on average, bursts of fifteen (a retry queue after reconnecting).
 participant_limiter = TokenBucket(rate=5, burst=15)
+# `sync` and `control`, keyed on the participant (staff: the user; a screen: its socket):
+# the same pace, in a bucket of their own so that driving never eats answers' tokens.
+control_limiter = TokenBucket(rate=5, burst=15)

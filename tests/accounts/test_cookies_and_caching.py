@@ -83,6 +83,7 @@ def test_a_participants_own_pages_are_never_stored(client):
 
 def test_static_files_and_public_phone_pages_keep_normal_caching(client, world):
     board = live.board_for_session(world.mediator, world.session)
+    live.reopen_joining(world.mediator, board, 24)  # the session is in 3 days
     for path in (
         "/static/css/app.css",
         "/j",

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from flask import g, request_started
+from flask import current_app, g, request_started
+from socketio import packet as sio_packet
 
-from facilitation.extensions import db
+from facilitation.extensions import db, socketio
 from facilitation.live import services
 from facilitation.live.models import Activity, ActivityStatus, Answer, Board, LiveParticipant
-from facilitation.live.ratelimit import participant_limiter
+from facilitation.live.ratelimit import control_limiter, participant_limiter
+from facilitation.live.services.access import code_guard
+
+from ..factories import PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -49,20 +55,50 @@ def fresh_request_globals(app):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    participant_limiter._buckets.clear()
+def fresh_rate_limits(app):
+    def forget():
+        participant_limiter._buckets.clear()
+        control_limiter._buckets.clear()
+        code_guard().reset()
+
+    with app.test_request_context():
+        forget()
     yield
-    participant_limiter._buckets.clear()
+    with app.test_request_context():
+        forget()
+
+
+@pytest.fixture(autouse=True)
+def long_lived_connections(app):
+    """No heartbeat runs in these tests (broadcasts are synchronous): a connection row
+    stays alive for the whole test, however long it takes."""
+    before = app.config["LIVE_CONNECTION_TTL"]
+    app.config["LIVE_CONNECTION_TTL"] = 24 * 3600
+    yield
+    app.config["LIVE_CONNECTION_TTL"] = before
+
+
+def today_here():
+    """Today in the structure's time zone (the dates of sessions)."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def hold_today(session) -> None:
+    """The session takes place today: its board takes new phones."""
+    session.starts_on = today_here()
+    db.session.commit()
 
 
 @pytest.fixture
 def board(world) -> Board:
+    hold_today(world.session)
     return services.board_for_session(world.mediator, world.session)
 
 
 @pytest.fixture
 def other_board(world) -> Board:
     """A board in the other space (another team's session)."""
+    hold_today(world.other_session)
     return services.board_for_session(world.other_mediator, world.other_session)
 
 
@@ -109,3 +145,93 @@ class Recorded:
     topic: str
     board_id: int
     stored_answers: int | None = None
+
+
+NS = "/live"
+NOTHING = object()
+
+
+class Sockets:
+    """Opens test clients on /live and closes them at the end of the test."""
+
+    def __init__(self, app):
+        self.app = app
+        self.opened = []
+
+    def connect(self, http=None, **auth):
+        http = http or self.app.test_client()
+        sio = socketio.test_client(self.app, namespace=NS, flask_test_client=http, auth=auth)
+        self.opened.append(sio)
+        return sio
+
+    def attempt(self, http=None, auth=NOTHING, **fields) -> tuple[object, str | None]:
+        """Connect with ``auth`` (any JSON value; by default the keyword ``fields``), and
+        tell why the server refused (``None``: connected).
+
+        The test client keeps no refusal message: it first opens the default namespace
+        (which has no handlers), then ``/live`` while watching the packets sent."""
+        auth = fields if auth is NOTHING else auth
+        http = http or self.app.test_client()
+        g.pop("_login_user", None)  # see staff(): the socket loads its own user
+        sio = socketio.test_client(self.app, flask_test_client=http)
+        self.opened.append(sio)
+        refusals = []
+        send = socketio.server._send_packet
+
+        def watch(eio_sid, pkt):
+            if pkt.packet_type == sio_packet.CONNECT_ERROR and pkt.namespace == NS:
+                refusals.append((pkt.data or {}).get("message"))
+            return send(eio_sid, pkt)
+
+        socketio.server._send_packet = watch
+        try:
+            sio.connect(namespace=NS, auth=auth)
+        finally:
+            socketio.server._send_packet = send
+        return sio, (refusals[0] if refusals else None)
+
+    def phone(self, board, pseudonym: str = "Colibri"):
+        """A phone that joins over HTTP (device cookie), then connects."""
+        http = self.app.test_client()
+        response = http.post(
+            f"/j/{board.join_code}", data={"pseudonym": pseudonym, "language": "fr"}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+        assert http.get_cookie("fac_device") is not None
+        sio = self.connect(http, code=board.join_code)
+        assert sio.is_connected(NS)
+        sio.http = http
+        return sio
+
+    def staff(self, board, user):
+        http = self.app.test_client()
+        response = http.post("/connexion", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        # The test shares one app context (so one `g`) across clients: forget the user
+        # Flask-Login cached there, so the socket loads them from their own session.
+        g.pop("_login_user", None)
+        sio = self.connect(http, code=board.join_code, role="control")
+        sio.http = http
+        return sio
+
+    def screen(self, board, key=None):
+        return self.connect(
+            code=board.join_code, role="screen", key=board.screen_key if key is None else key
+        )
+
+    def close(self):
+        for sio in self.opened:
+            if sio.is_connected(NS):
+                sio.disconnect(namespace=NS)
+
+
+def received(sio) -> list[dict]:
+    """Everything the server sent this client on /live, connected or not."""
+    return [pkt for pkt in sio.queue if pkt["namespace"] == NS]
+
+
+@pytest.fixture
+def sockets(app, live_sync):
+    opened = Sockets(app)
+    yield opened
+    opened.close()

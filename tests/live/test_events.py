@@ -10,66 +10,11 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 
-from facilitation.extensions import db, socketio
+from facilitation.extensions import db
 from facilitation.live import services
 from facilitation.live.models import ActivityStatus, Answer, LiveParticipant
 
-from ..factories import PASSWORD
-from .conftest import add, answer_rows, client_id
-
-NS = "/live"
-
-
-class Sockets:
-    """Opens test clients on /live and closes them at the end of the test."""
-
-    def __init__(self, app):
-        self.app = app
-        self.opened = []
-
-    def connect(self, http=None, **auth):
-        http = http or self.app.test_client()
-        sio = socketio.test_client(self.app, namespace=NS, flask_test_client=http, auth=auth)
-        self.opened.append(sio)
-        return sio
-
-    def phone(self, board, pseudonym: str = "Colibri"):
-        """A phone that joins over HTTP (device cookie), then connects."""
-        http = self.app.test_client()
-        response = http.post(
-            f"/j/{board.join_code}", data={"pseudonym": pseudonym, "language": "fr"}
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)[:300]
-        assert http.get_cookie("fac_device") is not None
-        sio = self.connect(http, code=board.join_code)
-        assert sio.is_connected(NS)
-        return sio
-
-    def staff(self, board, user):
-        http = self.app.test_client()
-        response = http.post("/connexion", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
-        # The test shares one app context (so one `g`) across clients: forget the user
-        # Flask-Login cached there, so the socket loads them from their own session.
-        g.pop("_login_user", None)
-        return self.connect(http, code=board.join_code, role="control")
-
-    def screen(self, board, key=None):
-        return self.connect(
-            code=board.join_code, role="screen", key=board.screen_key if key is None else key
-        )
-
-    def close(self):
-        for sio in self.opened:
-            if sio.is_connected(NS):
-                sio.disconnect(namespace=NS)
-
-
-@pytest.fixture
-def sockets(app, live_sync):
-    opened = Sockets(app)
-    yield opened
-    opened.close()
+from .conftest import NS, add, answer_rows, client_id
 
 
 def events(sio, name):
@@ -199,8 +144,11 @@ def test_a_closed_activity_refuses_answers_in_plain_french(sockets, world, board
         ({"activity_id": "{poll}", "value": [0]}, "invalid"),  # no client id
         ({"activity_id": "{poll}", "client_id": "", "value": [0]}, "invalid"),
         ({"activity_id": "{poll}", "client_id": {"x": 1}, "value": [0]}, "invalid"),
-        ({"activity_id": "1", "client_id": "cid-0123456789", "value": [0]}, "not_found"),
-        ({"activity_id": None, "client_id": "cid-0123456789", "value": [0]}, "not_found"),
+        ({"activity_id": "1", "client_id": "cid-0123456789", "value": [0]}, "invalid"),
+        ({"activity_id": None, "client_id": "cid-0123456789", "value": [0]}, "invalid"),
+        ({"activity_id": 2**63, "client_id": "cid-0123456789", "value": [0]}, "invalid"),
+        ({"activity_id": 2**31, "client_id": "cid-0123456789", "value": [0]}, "invalid"),
+        ({"activity_id": 999_999, "client_id": "cid-0123456789", "value": [0]}, "not_found"),
         (
             {"activity_id": "{poll}", "client_id": "cid-0123456789", "value": "x" * 100_000},
             "invalid",
@@ -211,6 +159,10 @@ def test_a_closed_activity_refuses_answers_in_plain_french(sockets, world, board
         ),
         (
             {"activity_id": "1", "client_id": "cid-0123456789", "fields": {"choice": ["0"]}},
+            "invalid",
+        ),
+        (
+            {"activity_id": 999_999, "client_id": "cid-0123456789", "fields": {"choice": ["0"]}},
             "not_found",
         ),
         (

@@ -323,8 +323,10 @@ def test_an_activity_of_another_board_is_not_found(world, board, other_board):
     participant = phone(board)
     refused("not_found", services.submit_answer, participant, theirs.id, client_id(), [0])
     refused("not_found", services.submit_answer, participant, theirs.id + 999, client_id(), [0])
-    refused("not_found", services.submit_answer, participant, str(theirs.id), client_id(), [0])
-    refused("not_found", services.submit_answer, participant, True, client_id(), [0])
+    # Not an id at all (a text, a boolean, too large for the database): unreadable.
+    refused("invalid", services.submit_answer, participant, str(theirs.id), client_id(), [0])
+    refused("invalid", services.submit_answer, participant, True, client_id(), [0])
+    refused("invalid", services.submit_answer, participant, 2**63, client_id(), [0])
     assert answer_rows(theirs) == 0
 
 
@@ -478,7 +480,9 @@ def test_a_handover_only_goes_to_a_participant_of_this_board(world, board, other
         "handover",
         {"participant_id": stranger.id},
     )
-    refused("not_found", services.control, staff(world), board, "handover", {"participant_id": "1"})
+    refused("invalid", services.control, staff(world), board, "handover", {"participant_id": "1"})
+    big = {"participant_id": 2**63}
+    refused("invalid", services.control, staff(world), board, "handover", big)
     assert count(Handover) == 0
 
 
@@ -503,7 +507,8 @@ def test_next_previous_and_goto_change_what_phones_show(world, board):
     assert current() == a.id
     services.control(driver, board, "previous")  # stays on the first
     assert current() == a.id
-    refused("not_found", services.control, driver, board, "goto", {"activity_id": "2"})
+    refused("invalid", services.control, driver, board, "goto", {"activity_id": "2"})
+    refused("not_found", services.control, driver, board, "goto", {"activity_id": 99_999})
     assert services.participant_state(board, None)["activity"]["kind"] == "poll"
 
 
@@ -695,7 +700,7 @@ def test_moderating_a_contribution_of_another_board_is_not_found(world, board, o
         {"contribution_id": stored.contribution_id},
     )
     refused(
-        "not_found",
+        "invalid",
         services.control,
         staff(world),
         board,

@@ -16,6 +16,11 @@
   // Connection state on the root element (styles and browser tests can follow it).
   socket.on("connect", function () { root.setAttribute("data-live-socket", "connected"); });
   socket.on("disconnect", function () { root.setAttribute("data-live-socket", "disconnected"); });
+  // A refusal by the server is final (see docs/realtime.md §4.1), except "rate_limited":
+  // too many wrong codes from this network for now — try again a little later.
+  socket.on("connect_error", function (err) {
+    if (err && err.message === "rate_limited") setTimeout(function () { socket.connect(); }, 20000);
+  });
 
   function reload(target) {
     if (window.htmx && $(target)) htmx.ajax("GET", fragmentUrl, { target: target, swap: "outerHTML" });

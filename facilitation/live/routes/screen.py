@@ -1,0 +1,41 @@
+"""The projected screen: join code, QR code, current activity and its results."""
+
+from __future__ import annotations
+
+from flask import (
+    render_template,
+)
+
+from .. import bp, kinds, services
+from ..models import Board
+from .common import join_url, qr_svg
+
+
+@bp.get("/ecran/<code>/<key>")
+def screen(code: str, key: str):
+    """The projected screen: join code, QR code, current activity and its results."""
+    board = services.find_board_for_screen(code, key)
+    return render_template("live/screen.html", **_screen_context(board))
+
+
+@bp.get("/ecran/<code>/<key>/contenu")
+def screen_content(code: str, key: str):
+    """The screen's activity part, fetched again when the activity changes."""
+    board = services.find_board_for_screen(code, key)
+    return render_template("live/_screen_activity.html", **_screen_context(board))
+
+
+def _screen_context(board: Board) -> dict:
+    activity = board.current_activity
+    url = join_url(board)
+    return {
+        "board": board,
+        "activity": activity,
+        "results": services.results(activity) if activity else None,
+        "count": services.answer_count(activity) if activity else 0,
+        "connected": services.connected_count(board),
+        "join_url": url,
+        "short_url": url.split("://", 1)[-1],
+        "qr": qr_svg(url),
+        "kinds": kinds,
+    }
