@@ -240,6 +240,11 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
     )
     db.session.commit()
     journey_token = participants_services.create_sign_in_link(None, soleil)
+    from .projects import seed_project
+
+    project = seed_project(
+        space=izards, staff=users["julien"], people=participants[11:], today=today
+    )
 
     def space_entry(space: Space) -> dict:
         return {
@@ -268,6 +273,7 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
             "pseudonym": soleil.pseudonym,
             "journey_url": url_for("me.sign_in", token=journey_token, _external=True),
         },
+        "project": project,
         "live": {
             "join_code": board.join_code,
             "join_url": url_for("live.board", code=board.join_code, _external=True),
