@@ -12,7 +12,8 @@ serves it with :func:`send` once it has checked who may see it.
 - Files live under ``instance/uploads/`` (``UPLOAD_FOLDER``), outside ``static/``, under a
   random name; the original name is kept (cleaned) only for the download.
 - Downloads carry ``Content-Disposition``, ``X-Content-Type-Options: nosniff``,
-  ``Cache-Control: no-store`` and a sandboxing ``Content-Security-Policy``; only images
+  ``Cache-Control: no-store`` and, on views decorated with :func:`download_view`, a
+  sandboxing ``Content-Security-Policy``; only images
   are shown inline, everything else is an attachment.
 """
 
@@ -154,8 +155,9 @@ def _clean_name(name: str | None) -> str:
     return name[:NAME_LIMIT].strip(" .")
 
 
-def _read_limited(stream: IO[bytes], limit: int) -> bytes:
-    data = stream.read(limit + 1)
+def _read_limited(stream: IO[bytes], head: bytes, limit: int) -> bytes:
+    """The whole file (``head`` already read), refused past ``limit`` bytes."""
+    data = head + stream.read(limit + 1 - len(head))
     if len(data) > limit:
         raise ValidationError(
             _("This file is too large (at most %(n)d MB).", n=limit // MB), "file"
@@ -215,7 +217,7 @@ def store(
         raise ValidationError(
             _("This type of file is not accepted: %(types)s only.", types=describe(accept)), "file"
         )
-    data = head + _read_limited(file.stream, (max_bytes or kind.max_bytes) - len(head))
+    data = _read_limited(file.stream, head, max_bytes or kind.max_bytes)
     width = height = None
     if kind.image:
         data, kind, width, height = _reencode_image(data, kind)
@@ -272,7 +274,6 @@ def send(upload: Upload, *, inline: bool | None = None) -> Response:
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
 
@@ -281,6 +282,17 @@ def discard(upload: Upload) -> None:
     """Remove the file of an upload whose row was not kept (a refused form)."""
     with contextlib.suppress(FileNotFoundError):
         _path(upload.key).unlink()
+
+
+# The policy of a download (Flask-Talisman sets it): nothing runs, nothing loads.
+DOWNLOAD_POLICY = "default-src 'none'; sandbox"
+
+
+def download_view(view):
+    """Decorate a view that returns :func:`send`: its response gets the sandbox policy."""
+    from ..extensions import talisman
+
+    return talisman(content_security_policy=DOWNLOAD_POLICY)(view)
 
 
 def delete(upload: Upload) -> None:

@@ -193,6 +193,7 @@ def screen_consent(project_id: int):
 
 
 @me_bp.get("/<int:project_id>/pieces/<int:attachment_id>")
+@uploads.download_view
 def attachment(project_id: int, attachment_id: int):
     """A file of the project (members only)."""
     member, project = _member(project_id)

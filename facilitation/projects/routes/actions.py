@@ -128,6 +128,7 @@ def delete_attachment(project_id: int, attachment_id: int):
 
 
 @bp.get("/projets/<int:project_id>/pieces/<int:attachment_id>")
+@uploads.download_view
 def attachment(project_id: int, attachment_id: int):
     """Download a file (staff of the space; members use their own page)."""
     project = project_or_404(project_id)
