@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -16,13 +15,19 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..accounts.forms import MultiCheckboxField
 from ..core.forms import Form
 from . import vocabulary
 from .models import ActionKind, ProjectStatus
 from .services import ActionData, ProjectData, StepData
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices as WTForms wants them (value, label)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ProjectForm(Form):
@@ -40,9 +45,9 @@ class ProjectForm(Form):
     status = RadioField(
         _l("Status"),
         default=ProjectStatus.IDEA.value,
-        choices=[
+        choices=options(
             (s.value, f"{icon} {label}") for s, (icon, label) in vocabulary.STATUS_LABELS.items()
-        ],
+        ),
     )
     porteurs = MultiCheckboxField(
         _l("Porteurs (participants who lead it)"),
@@ -53,7 +58,7 @@ class ProjectForm(Form):
     participants = MultiCheckboxField(_l("Other members"), choices=[], coerce=int)
 
     def set_determinants(self, determinants) -> None:
-        self.determinants.choices = [(d.key, f"{d.icon} {d.label}") for d in determinants]
+        self.determinants.choices = options((d.key, f"{d.icon} {d.label}") for d in determinants)
 
     def to_data(self) -> ProjectData:
         return ProjectData(
@@ -151,7 +156,9 @@ class NoteDecisionForm(Form):
 
 
 def action_kind_choices():
-    return [(k.value, f"{icon} {label}") for k, (icon, label) in vocabulary.ACTION_KINDS.items()]
+    return options(
+        (k.value, f"{icon} {label}") for k, (icon, label) in vocabulary.ACTION_KINDS.items()
+    )
 
 
 class ActionForm(Form):
@@ -221,12 +228,5 @@ class DeterminantForm(Form):
         validators=[DataRequired(_l("Name the determinant.")), Length(max=60)],
     )
     icon = SelectField(
-        _l("Pictogram"), choices=[("", "—")] + [(icon, icon) for icon in vocabulary.ICONS]
+        _l("Pictogram"), choices=options([("", "—")] + [(icon, icon) for icon in vocabulary.ICONS])
     )
-
-
-class HandCountField(IntegerField):
-    """A number typed by the animator for people voting without a phone."""
-
-    def __init__(self, label=None, **kwargs):
-        super().__init__(label, validators=[Optional(), NumberRange(0, 500)], **kwargs)

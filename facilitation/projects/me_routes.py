@@ -12,7 +12,7 @@ from ..core.exceptions import ValidationError
 from ..core.web import attach_error, is_htmx
 from ..live.events import DEVICE_COOKIE
 from . import me_bp, services, vocabulary
-from .forms import ActionForm, ProposalForm, StepForm
+from .forms import ActionForm, ProposalForm, StepForm, options
 
 
 @me_bp.context_processor
@@ -64,7 +64,7 @@ def propose():
         return redirect(url_for("me.journey"))
     form = ProposalForm()
     groups = services.participant_spaces(person)
-    form.space.choices = [(s.id, s.name) for s in groups]
+    form.space.choices = options([(s.id, s.name) for s in groups])
     if len(groups) == 1 and not form.space.data:
         form.space.data = groups[0].id
     if form.validate_on_submit():
@@ -127,7 +127,7 @@ def add_step(project_id: int):
     """Add a step from my phone (what, and when if I know)."""
     member, project = _member(project_id)
     form = StepForm()
-    form.assignees.choices = [(member.id, member.name)]
+    form.assignees.choices = options([(member.id, member.name)])
     if not form.validate():
         errors = " ".join(e for errs in form.errors.values() for e in errs)
         return _back(member, project, error=errors, status=422, step_form=form)

@@ -18,7 +18,6 @@ from facilitation.participants import services as participants
 from facilitation.projects import services as projects
 from facilitation.projects.models import MemberKind, ProjectStatus, Step, StepState
 
-from .. import factories
 from .conftest import MEMBER_PHONE, OUTSIDER_PHONE
 
 # --- who sees a project ------------------------------------------------------------
@@ -65,7 +64,9 @@ def test_creating_with_a_person_of_another_space_is_refused(team):
 def test_reading_the_member_list_is_audited(team):
     members = projects.member_list(team.world.mediator, team.project)
     assert {m.name for m in members} == {"Amina", "Colibri", "Nour"}
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "view_project_members"))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "view_project_members")
+    )
     assert entry.actor_id == team.world.mediator.id
     assert entry.details == {"project_id": team.project.id}
 
@@ -118,7 +119,9 @@ def test_a_participant_proposes_only_in_their_own_spaces(team):
 
 def test_progress_counts_steps_done_out_of_all(team):
     staff = team.staff
-    steps = [projects.add_step(staff, team.project, projects.StepData(f"Étape {i}")) for i in range(8)]
+    steps = [
+        projects.add_step(staff, team.project, projects.StepData(f"Étape {i}")) for i in range(8)
+    ]
     for step in steps[:3]:
         projects.move_step(staff, step, "done", step.version)
     progress = projects.progress(team.project)
@@ -245,7 +248,11 @@ def _meeting(team):
 def test_deciding_puts_an_open_sense_check_on_the_meeting_board(team):
     session = _meeting(team)
     decision = projects.start_vote(
-        team.world.mediator, team.project, session, question="On écrit au bailleur ?", kind="senscheck"
+        team.world.mediator,
+        team.project,
+        session,
+        question="On écrit au bailleur ?",
+        kind="senscheck",
     )
     board = live.board_for_session(team.world.mediator, session)
     assert board.current_activity_id == decision.activity_id
@@ -286,7 +293,11 @@ def test_a_closed_vote_becomes_a_decision_with_counts_only(team):
 def test_recording_closes_a_vote_still_open(team):
     mediator = team.world.mediator
     decision = projects.start_vote(
-        mediator, team.project, _meeting(team), question="Q ?", kind="poll",
+        mediator,
+        team.project,
+        _meeting(team),
+        question="Q ?",
+        kind="poll",
         config={"choices": ["Oui", "Non"]},
     )
     projects.record_decision(mediator, team.project, decision, sentence="Oui.")

@@ -14,7 +14,7 @@ from ...core.exceptions import ValidationError
 from ...core.web import attach_error, form_status, redirect_to
 from ...live import kinds as live_kinds
 from .. import bp, services
-from ..forms import DecideForm, NoteDecisionForm, RecordDecisionForm
+from ..forms import DecideForm, NoteDecisionForm, RecordDecisionForm, options
 from .common import project_or_404, qr_svg, render, viewer
 
 NEW_MEETING = "new"
@@ -22,12 +22,13 @@ NEW_MEETING = "new"
 
 def _decide_form(project, formdata=True) -> DecideForm:
     form = DecideForm() if formdata else DecideForm(formdata=None)
-    form.kind.choices = [(k.value, live_kinds.get(k).label) for k in services.VOTE_KINDS]
+    form.kind.choices = options([(k.value, live_kinds.get(k).label) for k in services.VOTE_KINDS])
     today = services.today()
     upcoming = [s for s in services.meetings(viewer(), project) if s.starts_on >= today]
-    form.meeting.choices = [
-        (str(s.id), f"{s.starts_on.strftime('%d/%m/%Y')} — {s.theme}") for s in upcoming
-    ] + [(NEW_MEETING, _("A new meeting, now"))]
+    form.meeting.choices = options(
+        [(str(s.id), f"{s.starts_on.strftime('%d/%m/%Y')} — {s.theme}") for s in upcoming]
+        + [(NEW_MEETING, _("A new meeting, now"))]
+    )
     if not formdata:
         today_meeting = next((s for s in upcoming if s.starts_on == today), None)
         form.meeting.data = str(today_meeting.id) if today_meeting else NEW_MEETING

@@ -22,12 +22,15 @@ from ..forms import (
     ProjectForm,
     StaffMemberForm,
     StepForm,
+    options,
 )
 from .common import no_store, project_or_404, render, viewer
 
 
 def _people_choices(space) -> list[tuple[int, str]]:
-    return [(p.id, p.pseudonym) for p in participants.list_space_participants(current_user, space)]
+    return options(
+        (p.id, p.pseudonym) for p in participants.list_space_participants(current_user, space)
+    )
 
 
 def _project_form(space, formdata=None, **kwargs) -> ProjectForm:
@@ -84,7 +87,7 @@ def project_context(project, **extra) -> dict:
     board = services.board(v, project)
     step_form = StepForm(formdata=None)
     member_list = services.members(project)
-    step_form.assignees.choices = [(m.id, m.name) for m in member_list]
+    step_form.assignees.choices = options([(m.id, m.name) for m in member_list])
     context = {
         "project": project,
         "space": project.space,
@@ -115,10 +118,10 @@ def _link_form(project, today, formdata=None) -> LinkMeetingForm:
         if formdata is not None
         else LinkMeetingForm(formdata=None)
     )
-    form.session.choices = [
+    form.session.choices = options(
         (s.id, f"{s.starts_on.strftime('%d/%m/%Y')} — {s.theme}")
         for s in services.linkable_sessions(current_user, project, today)
-    ]
+    )
     return form
 
 
@@ -182,15 +185,15 @@ def _member_forms(project) -> dict:
     participant_form = ParticipantMemberForm(formdata=None)
     already = {m.participant_id for m in services.members(project) if m.participant_id}
     participant_form.participant.choices = [
-        c for c in _people_choices(project.space) if c[0] not in already
+        c for c in _people_choices(project.space) if c.value not in already
     ]
     staff_form = StaffMemberForm(formdata=None)
     users = {m.user_id for m in services.members(project) if m.user_id}
-    staff_form.user.choices = [
+    staff_form.user.choices = options(
         (u.id, u.display_name)
         for u in services.staff_choices(current_user, project)
         if u.id not in users
-    ]
+    )
     return {
         "participant_form": participant_form,
         "staff_form": staff_form,

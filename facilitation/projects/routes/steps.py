@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from ...core.exceptions import ValidationError
 from ...core.web import attach_error, is_htmx, redirect_to
 from .. import bp, services
-from ..forms import StepForm
+from ..forms import StepForm, options
 from .common import project_or_404, render, viewer
 from .pages import board_fragment
 
@@ -34,7 +34,7 @@ def add_step(project_id: int):
     """Add a step (what, who, when, what is needed)."""
     project = project_or_404(project_id)
     form = StepForm()
-    form.assignees.choices = [(m.id, m.name) for m in services.members(project)]
+    form.assignees.choices = options([(m.id, m.name) for m in services.members(project)])
     error = None
     if form.validate_on_submit():
         try:
@@ -48,7 +48,7 @@ def add_step(project_id: int):
 
 def _step_form(project, step=None, formdata=True) -> StepForm:
     form = StepForm() if formdata else StepForm(formdata=None)
-    form.assignees.choices = [(m.id, m.name) for m in services.members(project)]
+    form.assignees.choices = options([(m.id, m.name) for m in services.members(project)])
     if step is not None and not formdata:
         form.fill_from(step)
     return form
