@@ -129,7 +129,7 @@ def add_step(project_id: int):
     form = StepForm()
     form.assignees.choices = options([(member.id, member.name)])
     if not form.validate():
-        errors = " ".join(e for errs in form.errors.values() for e in errs)
+        errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
         return _back(member, project, error=errors, status=422, step_form=form)
     data = form.to_data()
     if request.form.get("me") == "1":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from flask import g, request_started
 
 from facilitation.extensions import db
 from facilitation.participants.models import Participant, ParticipantDevice
@@ -18,6 +19,43 @@ MEMBER_PHONE = "member-phone-key-0001"
 PORTEUR_PHONE = "porteur-phone-key-0001"
 STRANGER_PHONE = "stranger-phone-key-01"  # a person of the same space, not a member
 OUTSIDER_PHONE = "outsider-phone-key-01"  # a person of another space
+
+
+@pytest.fixture(autouse=True)
+def broadcast_sync(app):
+    """Project (and board) broadcasts sent within the call that changed something."""
+    before = app.config.get("LIVE_BROADCAST_SYNC")
+    app.config["LIVE_BROADCAST_SYNC"] = True
+    yield
+    app.config["LIVE_BROADCAST_SYNC"] = before
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_globals(app):
+    """Each request starts without the user and locale a previous request cached in ``g``
+    (the test's app context is shared by every client; see tests/live/conftest.py)."""
+
+    def forget(sender, **_):
+        g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
+
+    request_started.connect(forget, app)
+    yield
+    request_started.disconnect(forget, app)
+
+
+def login(client, user):
+    from .. import factories
+
+    response = client.post("/connexion", data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def phone_client(app, key: str):
+    client = app.test_client()
+    client.set_cookie("fac_device", key)
+    return client
 
 
 def link_phone(participant: Participant, key: str) -> None:

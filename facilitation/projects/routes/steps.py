@@ -42,7 +42,7 @@ def add_step(project_id: int):
         except ValidationError as refused:
             error = refused.message
     else:
-        error = " ".join(e for errors in form.errors.values() for e in errors)
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     return _after(project, error=error)
 
 
