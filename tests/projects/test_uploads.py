@@ -106,7 +106,8 @@ def test_a_file_too_large_is_refused_with_its_limit(team, action):
     before = set(uploads.folder().rglob("*"))
     with pytest.raises(ValidationError) as refused:
         projects.add_attachment(team.staff, action, file(big, "gros.pdf"))
-    assert "(10 M" in refused.value.message or " 10 M" in refused.value.message  # the real limit (was 9: the bytes already read)
+    # The real limit (it said 9: the bytes already read were taken off it).
+    assert "(10 M" in refused.value.message or " 10 M" in refused.value.message
     assert set(uploads.folder().rglob("*")) == before  # nothing written
 
 

@@ -293,13 +293,15 @@ def cancel_vote(actor: User, project: Project, decision: Decision) -> None:
     announce(project.id, "decisions")
 
 
-def projects_voting_on_board(board_id: int) -> list[int]:
-    """Projects with a vote in progress on this board (to tell their viewers)."""
-    return list(
-        db.session.scalars(
-            sa.select(Decision.project_id)
-            .join(Activity, Activity.id == Decision.activity_id)
-            .where(Activity.board_id == board_id, Decision.status == DecisionStatus.VOTING)
-            .distinct()
-        )
+def boards_with_votes() -> dict[int, list[int]]:
+    """Board id -> the projects with a vote in progress on it (to tell their viewers)."""
+    found: dict[int, list[int]] = {}
+    rows = db.session.execute(
+        sa.select(Activity.board_id, Decision.project_id)
+        .join(Activity, Activity.id == Decision.activity_id)
+        .where(Decision.status == DecisionStatus.VOTING)
+        .distinct()
     )
+    for board_id, project_id in rows:
+        found.setdefault(board_id, []).append(project_id)
+    return found
