@@ -92,6 +92,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     live_events.init_app(app)
 
+    from . import projects
+
+    projects.init_app(app)
+
     from .core import errors
 
     errors.init_app(app)

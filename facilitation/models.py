@@ -2,6 +2,7 @@
 
 from .accounts.models import Invitation, Organisation, Role, User, invitation_spaces
 from .audit.models import AuditEntry
+from .core.uploads import Upload
 from .live.models import (
     Activity,
     ActivityKind,
@@ -23,6 +24,17 @@ from .participants.models import (
     SpaceParticipant,
 )
 from .planning.models import PlanItem, SessionTemplate, Tool
+from .projects.models import (
+    Attachment,
+    CustomDeterminant,
+    Decision,
+    Project,
+    ProjectAction,
+    ProjectDeterminant,
+    ProjectMeeting,
+    ProjectMember,
+    Step,
+)
 from .spaces.models import Space, SpaceKind, SpaceMembership
 from .workshops.models import Cycle, WorkshopSession
 
@@ -31,6 +43,7 @@ __all__ = [
     "ActivityKind",
     "ActivityStatus",
     "Answer",
+    "Attachment",
     "Attendance",
     "AttendanceStatus",
     "AuditEntry",
@@ -38,7 +51,9 @@ __all__ = [
     "CoAnimation",
     "CoAnimationKind",
     "Contribution",
+    "CustomDeterminant",
     "Cycle",
+    "Decision",
     "Handover",
     "Invitation",
     "LiveParticipant",
@@ -47,13 +62,20 @@ __all__ = [
     "ParticipantDevice",
     "ParticipantLink",
     "PlanItem",
+    "Project",
+    "ProjectAction",
+    "ProjectDeterminant",
+    "ProjectMeeting",
+    "ProjectMember",
     "Role",
     "SessionTemplate",
     "Space",
     "SpaceKind",
     "SpaceMembership",
     "SpaceParticipant",
+    "Step",
     "Tool",
+    "Upload",
     "User",
     "WorkshopSession",
     "invitation_spaces",

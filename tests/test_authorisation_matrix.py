@@ -839,3 +839,420 @@ def test_a_stale_session_is_asked_for_the_password_before_sensitive_routes(
         assert "/confirmer-mot-de-passe" in response.headers["Location"], f"{case.method} {path}"
         db.session.expire_all()
         assert _snapshot() == before, f"{case.method} {path} changed the database"
+
+
+# --- collective projects: staff pages, and the members' phones (/moi/projets) -------------
+# Staff pages follow the project's space (404 outside it, even for a proposal); the list of
+# determinants is the coordinator's. The phone pages answer to the device cookie only:
+# without a member's phone, every project is "not found" (its existence stays private).
+# The roles of phones (a member, a person of the space who is not a member, a person of
+# another space, a board guest whose phone is linked to nobody) are in the test below.
+
+PROJECT_STEP = {"title": "Appeler le bailleur", "version": "1"}
+PROJECT_ACTION = {"kind": "letter", "title": "Lettre", "happened_on": "2030-01-01"}
+
+CASES.extend(
+    [
+        Case("projects.space_projects", "GET", "/espaces/{space}/projets", _staff(200, **IN_SPACE)),
+        Case("projects.create", "GET", "/espaces/{space}/projets/nouveau", _staff(200, **IN_SPACE)),
+        Case(
+            "projects.create",
+            "POST",
+            "/espaces/{space}/projets/nouveau",
+            _staff(302, **IN_SPACE),
+            {"title": "Jardin partagé", "status": "idea", "porteurs": ["{member_participant}"]},
+        ),
+        Case("projects.detail", "GET", "/projets/{project}", _staff(200, **IN_SPACE)),
+        Case("projects.detail", "GET", "/projets/{proposal}", _staff(200, **IN_SPACE)),
+        Case("projects.edit", "GET", "/projets/{project}/modifier", _staff(200, **IN_SPACE)),
+        Case(
+            "projects.edit",
+            "POST",
+            "/projets/{project}/modifier",
+            _staff(302, **IN_SPACE),
+            {"title": "Logement", "status": "running", "determinants": ["housing"]},
+        ),
+        Case("projects.accept", "POST", "/projets/{proposal}/accepter", _staff(302, **IN_SPACE)),
+        Case("projects.decline", "POST", "/projets/{proposal}/refuser", _staff(302, **IN_SPACE)),
+        Case("projects.members", "GET", "/projets/{project}/membres", _staff(200, **IN_SPACE)),
+        Case(
+            "projects.add_member",
+            "POST",
+            "/projets/{project}/membres",
+            _staff(302, **IN_SPACE),
+            {"kind": "guest", "name": "Sophie", "organisation": "CCAS"},
+        ),
+        Case(
+            "projects.update_member",
+            "POST",
+            "/projets/{project}/membres/{member}",
+            _staff(302, **IN_SPACE),
+            {"porteur": "1", "shown_on_screen": "1"},
+        ),
+        Case(
+            "projects.remove_member",
+            "POST",
+            "/projets/{project}/membres/{guest}/retirer",
+            _staff(302, **IN_SPACE),
+        ),
+        Case("projects.determinants", "GET", "/projets/determinants", _staff(200, **COORDINATION)),
+        Case(
+            "projects.determinants",
+            "POST",
+            "/projets/determinants",
+            _staff(302, **COORDINATION),
+            {"label": "Transports", "icon": "🚌"},
+        ),
+        Case("projects.timeline", "GET", "/projets/{project}/historique", _staff(200, **IN_SPACE)),
+        Case("projects.bin", "GET", "/projets/{project}/corbeille", _staff(200, **IN_SPACE)),
+        Case(
+            "projects.restore",
+            "POST",
+            "/projets/{project}/corbeille/step/{deleted_step}/restaurer",
+            _staff(302, **IN_SPACE),
+        ),
+        Case("projects.screen", "GET", "/projets/{project}/ecran", _staff(200, **IN_SPACE)),
+        Case(
+            "projects.add_step",
+            "POST",
+            "/projets/{project}/etapes",
+            _staff(302, **IN_SPACE),
+            {"title": "Écrire"},
+        ),
+        Case(
+            "projects.edit_step",
+            "GET",
+            "/projets/{project}/etapes/{step}/modifier",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "projects.edit_step",
+            "POST",
+            "/projets/{project}/etapes/{step}/modifier",
+            _staff(302, **IN_SPACE),
+            PROJECT_STEP,
+        ),
+        Case(
+            "projects.move_step",
+            "POST",
+            "/projets/{project}/etapes/{step}/etat",
+            _staff(302, **IN_SPACE),
+            {"state": "doing", "version": "1"},
+        ),
+        Case(
+            "projects.delete_step",
+            "POST",
+            "/projets/{project}/etapes/{step}/supprimer",
+            _staff(302, **IN_SPACE),
+        ),
+        Case("projects.decide", "GET", "/projets/{project}/decider", _staff(200, **IN_SPACE)),
+        Case(
+            "projects.decide",
+            "POST",
+            "/projets/{project}/decider",
+            _staff(302, **IN_SPACE),
+            {"question": "On écrit au bailleur ?", "kind": "senscheck", "meeting": ["{meeting}"]},
+        ),
+        Case(
+            "projects.note_decision",
+            "POST",
+            "/projets/{project}/decisions/noter",
+            _staff(302, **IN_SPACE),
+            {"question": "Quand ?", "text": "Le 5 mars."},
+        ),
+        Case(
+            "projects.decision",
+            "GET",
+            "/projets/{project}/decisions/{decision}",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "projects.close_vote",
+            "POST",
+            "/projets/{project}/decisions/{decision}/clore",
+            _staff(302, **IN_SPACE),
+        ),
+        Case(
+            "projects.record_decision",
+            "POST",
+            "/projets/{project}/decisions/{decision}",
+            _staff(302, **IN_SPACE),
+            {"text": "On écrit une lettre commune."},
+        ),
+        Case(
+            "projects.cancel_vote",
+            "POST",
+            "/projets/{project}/decisions/{decision}/annuler",
+            _staff(302, **IN_SPACE),
+        ),
+        Case(
+            "projects.add_action",
+            "POST",
+            "/projets/{project}/actions",
+            _staff(302, **IN_SPACE),
+            PROJECT_ACTION,
+        ),
+        Case(
+            "projects.edit_action",
+            "GET",
+            "/projets/{project}/actions/{action}/modifier",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "projects.edit_action",
+            "POST",
+            "/projets/{project}/actions/{action}/modifier",
+            _staff(302, **IN_SPACE),
+            PROJECT_ACTION,
+        ),
+        Case(
+            "projects.confirm_action",
+            "POST",
+            "/projets/{project}/actions/{action}/valider",
+            _staff(302, **IN_SPACE),
+        ),
+        Case(
+            "projects.delete_action",
+            "POST",
+            "/projets/{project}/actions/{action}/supprimer",
+            _staff(302, **IN_SPACE),
+        ),
+        # Without a file: refused (422) for the staff who may, hidden from the others.
+        Case(
+            "projects.add_attachment",
+            "POST",
+            "/projets/{project}/actions/{action}/pieces",
+            _staff(422, **IN_SPACE),
+        ),
+        Case(
+            "projects.delete_attachment",
+            "POST",
+            "/projets/{project}/pieces/{attachment}/supprimer",
+            _staff(302, **IN_SPACE),
+        ),
+        Case(
+            "projects.attachment",
+            "GET",
+            "/projets/{project}/pieces/{attachment}",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "projects.add_meeting",
+            "POST",
+            "/projets/{project}/reunions",
+            _staff(302, **IN_SPACE),
+            {"starts_on": "2030-03-05", "starts_at": "14:00"},
+        ),
+        Case(
+            "projects.link_meeting",
+            "POST",
+            "/projets/{project}/reunions/relier",
+            _staff(302, **IN_SPACE),
+            {"session": ["{session}"]},
+        ),
+        Case(
+            "projects.unlink_meeting",
+            "POST",
+            "/projets/{project}/reunions/{meeting}/delier",
+            _staff(302, **IN_SPACE),
+        ),
+        # The members' phones, seen by staff browsers (no device cookie): nothing to see.
+        Case("my_projects.index", "GET", "/moi/projets/", _public(302), public=True),
+        Case("my_projects.propose", "GET", "/moi/projets/idee", _public(302), public=True),
+        Case(
+            "my_projects.propose",
+            "POST",
+            "/moi/projets/idee",
+            _public(302),
+            {"title": "Un jardin", "space": ["{space}"]},
+            public=True,
+        ),
+        Case("my_projects.project", "GET", "/moi/projets/{project}", _public(404), public=True),
+        Case(
+            "my_projects.add_step",
+            "POST",
+            "/moi/projets/{project}/etapes",
+            _public(404),
+            {"title": "Écrire"},
+            public=True,
+        ),
+        Case(
+            "my_projects.move_step",
+            "POST",
+            "/moi/projets/{project}/etapes/{step}/etat",
+            _public(404),
+            {"state": "done", "version": "1"},
+            public=True,
+        ),
+        Case(
+            "my_projects.propose_action",
+            "GET",
+            "/moi/projets/{project}/action",
+            _public(404),
+            public=True,
+        ),
+        Case(
+            "my_projects.propose_action",
+            "POST",
+            "/moi/projets/{project}/action",
+            _public(404),
+            PROJECT_ACTION,
+            public=True,
+        ),
+        Case(
+            "my_projects.screen_consent",
+            "POST",
+            "/moi/projets/{project}/ecran",
+            _public(404),
+            {"shown": "1"},
+            public=True,
+        ),
+        Case(
+            "my_projects.attachment",
+            "GET",
+            "/moi/projets/{project}/pieces/{attachment}",
+            _public(404),
+            public=True,
+        ),
+    ]
+)
+
+MEMBER_PHONE_KEY = "matrix-member-phone-key"
+STRANGER_PHONE_KEY = "matrix-stranger-phone-key"  # known in the space, not a member
+OUTSIDER_PHONE_KEY = "matrix-outsider-phone-key"  # known in another space
+BOARD_GUEST_KEY = "matrix-board-guest-key"  # on a board, linked to nobody
+
+
+def _project_ids(world: World) -> dict:
+    import io
+    from datetime import date, time
+
+    from werkzeug.datastructures import FileStorage
+
+    from facilitation.participants.models import ParticipantDevice
+    from facilitation.participants.services import hash_token
+    from facilitation.projects import services as projects
+
+    from . import factories
+
+    cedre = factories.participant(world.space, "Cèdre")
+    stranger = factories.participant(world.space, "Jasmin")
+    outsider = factories.participant(world.other_space, "Sirocco")
+    for person, key in ((cedre, MEMBER_PHONE_KEY), (stranger, STRANGER_PHONE_KEY)):
+        db.session.add(ParticipantDevice(device_hash=hash_token(key), participant_id=person.id))
+    db.session.add(
+        ParticipantDevice(device_hash=hash_token(OUTSIDER_PHONE_KEY), participant_id=outsider.id)
+    )
+    db.session.commit()
+    live.join(
+        live.board_for_session(world.other_mediator, world.other_session),
+        BOARD_GUEST_KEY,
+        pseudonym="Invitée",
+        language="fr",
+    )
+    project = projects.create_project(
+        world.mediator,
+        world.space,
+        projects.ProjectData(title="Logement et santé", status="running"),
+        porteurs=[cedre.id],
+    )
+    staff = projects.Viewer(user=world.mediator)
+    step = projects.add_step(staff, project, projects.StepData("Écrire la lettre"))
+    deleted = projects.add_step(staff, project, projects.StepData("Effacée"))
+    projects.delete_step(staff, deleted)
+    meeting = projects.create_meeting(
+        world.mediator, project, starts_on=date(2030, 3, 5), starts_at=time(14, 0)
+    )
+    decision = projects.start_vote(
+        world.mediator, project, meeting, question="On y va ?", kind="senscheck"
+    )
+    action = projects.add_action(
+        staff,
+        project,
+        projects.ActionData(kind="letter", title="Lettre", happened_on=date(2030, 1, 1)),
+        [FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="lettre.pdf")],
+    )
+    guest = projects.add_guest(world.mediator, project, name="Sophie", organisation="CCAS")
+    proposal = projects.propose_project(stranger, world.space.id, title="Un jardin")
+    return {
+        "project": project.id,
+        "proposal": proposal.id,
+        "step": step.id,
+        "deleted_step": deleted.id,
+        "meeting": meeting.id,
+        "decision": decision.id,
+        "action": action.id,
+        "attachment": projects.live_attachments(action)[0].id,
+        "member": projects.member_for(cedre, project.id).id,
+        "member_participant": cedre.id,
+        "guest": guest.id,
+    }
+
+
+_ids_without_projects = _ids
+
+
+def _ids(world: World) -> dict:  # the ids above, and a project with its members' phones
+    return {**_ids_without_projects(world), **_project_ids(world)}
+
+
+PHONE_ROLES = ("member_phone", "stranger_phone", "outsider_phone", "board_guest_phone")
+PHONE_KEYS = {
+    "member_phone": MEMBER_PHONE_KEY,
+    "stranger_phone": STRANGER_PHONE_KEY,
+    "outsider_phone": OUTSIDER_PHONE_KEY,
+    "board_guest_phone": BOARD_GUEST_KEY,
+}
+
+
+def _phones(member: int, known: int, unknown: int) -> dict:
+    """A member's phone; a phone known to the app (same or other space); a board guest's."""
+    return {
+        "member_phone": member,
+        "stranger_phone": known,
+        "outsider_phone": known,
+        "board_guest_phone": unknown,
+    }
+
+
+PHONE_CASES = [
+    ("GET", "/moi/projets/", {}, _phones(200, 200, 302)),
+    ("GET", "/moi/projets/idee", {}, _phones(200, 200, 302)),
+    ("GET", "/moi/projets/{project}", {}, _phones(200, 404, 404)),
+    ("GET", "/moi/projets/{proposal}", {}, _phones(404, 404, 404)),  # not accepted yet
+    ("POST", "/moi/projets/{project}/etapes", {"title": "Écrire"}, _phones(302, 404, 404)),
+    (
+        "POST",
+        "/moi/projets/{project}/etapes/{step}/etat",
+        {"state": "done", "version": "1"},
+        _phones(302, 404, 404),
+    ),
+    ("GET", "/moi/projets/{project}/action", {}, _phones(200, 404, 404)),
+    ("POST", "/moi/projets/{project}/action", PROJECT_ACTION, _phones(302, 404, 404)),
+    ("POST", "/moi/projets/{project}/ecran", {"shown": "1"}, _phones(302, 404, 404)),
+    ("GET", "/moi/projets/{project}/pieces/{attachment}", {}, _phones(200, 404, 404)),
+    # Staff pages: a phone never logs in.
+    ("GET", "/projets/{project}", {}, _phones(302, 302, 302)),
+    ("GET", "/projets/{project}/ecran", {}, _phones(302, 302, 302)),
+    ("GET", "/projets/{project}/pieces/{attachment}", {}, _phones(302, 302, 302)),
+    ("POST", "/projets/{project}/etapes", {"title": "Écrire"}, _phones(302, 302, 302)),
+]
+
+
+@pytest.mark.parametrize("role", PHONE_ROLES)
+@pytest.mark.parametrize("case", PHONE_CASES, ids=lambda c: f"{c[0]} {c[1]}")
+def test_project_route_by_phone(client, world, case, role):
+    method, path, data, expect = case
+    ids = _ids(world)
+    client.set_cookie("fac_device", PHONE_KEYS[role])
+    path = path.format(**ids)
+    db.session.expire_all()
+    before = _snapshot() if method == "POST" else None
+    response = client.open(path, method=method, data=data)
+    assert response.status_code == expect[role], response.get_data(as_text=True)[:500]
+    refused = expect[role] == 404 or path.startswith("/projets/")
+    if response.status_code == 302 and path.startswith("/projets/"):
+        assert "/connexion" in response.headers["Location"]  # phones never log in
+    if before is not None and refused:
+        db.session.expire_all()
+        assert _snapshot() == before, "a refused request changed the database"

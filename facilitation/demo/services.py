@@ -245,6 +245,11 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
     # The last session held has a used board: its compte rendu has results of every kind.
     reported = [s for s in sessions if s.starts_on < today][-1]
     demo_reports.seed(reported)
+    from .projects import seed_project
+
+    project = seed_project(
+        space=izards, staff=users["julien"], people=participants[11:], today=today
+    )
 
     def space_entry(space: Space) -> dict:
         return {
@@ -273,6 +278,7 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
             "pseudonym": soleil.pseudonym,
             "journey_url": url_for("me.sign_in", token=journey_token, _external=True),
         },
+        "project": project,
         "live": {
             "join_code": board.join_code,
             "join_url": url_for("live.board", code=board.join_code, _external=True),

@@ -141,7 +141,7 @@ def answer_from_fields(kind: ActivityKind | str, fields: dict[str, list[str]]) -
         return _ints(fields.get("choice", []))
     if kind is ActivityKind.QUIZ:
         return _ints(fields.get("choice", []))[:1] or None
-    if kind in (ActivityKind.SCALE, ActivityKind.DEBATE):
+    if kind in (ActivityKind.SCALE, ActivityKind.DEBATE, ActivityKind.SENSECHECK):
         return (_ints([one("value")]) or [None])[0]
     if kind is ActivityKind.WORDCLOUD:
         return [w for w in fields.get("word", []) if isinstance(w, str)]

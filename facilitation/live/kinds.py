@@ -424,8 +424,29 @@ class Questions(Kind):
         return {"total": len(answers), "questions": questions, "count": len(questions)}
 
 
+class SenseCheck(Kind):
+    """A quick sense check before deciding: 👍 agree, 🤔 not sure yet, 👎 disagree."""
+
+    kind = ActivityKind.SENSECHECK
+    label = _l("Sense check 👍 🤔 👎")
+    CHOICES = (("👍", _l("Agree")), ("🤔", _l("Not sure yet")), ("👎", _l("Disagree")))
+
+    def clean_answer(self, config, state, value, previous, visible_ids=None):
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        return _int(value, 0, len(self.CHOICES) - 1, _l("Choose 👍, 🤔 or 👎."))
+
+    def tally(self, config, state, answers, contributions=None):
+        counts = [0] * len(self.CHOICES)
+        for value in answers:
+            if isinstance(value, int) and 0 <= value < len(counts):
+                counts[value] += 1
+        return {"total": len(answers), "counts": counts}
+
+
 KINDS: dict[ActivityKind, Kind] = {
-    k.kind: k() for k in (Poll, Scale, WordCloud, Ideas, Ranking, Quiz, Debate, Questions)
+    k.kind: k()
+    for k in (Poll, Scale, WordCloud, Ideas, Ranking, Quiz, Debate, Questions, SenseCheck)
 }
 
 

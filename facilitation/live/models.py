@@ -36,6 +36,7 @@ class ActivityKind(enum.StrEnum):
     QUIZ = "quiz"
     DEBATE = "debate"
     QUESTIONS = "questions"
+    SENSECHECK = "senscheck"  # a quick 👍 / 🤔 / 👎
 
 
 class ActivityStatus(enum.StrEnum):
