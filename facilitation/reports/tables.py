@@ -53,6 +53,17 @@ def poll(config: dict, state: dict, results: dict) -> Table:
     return table
 
 
+def sense_check(config: dict, state: dict, results: dict) -> Table:
+    from ..live.kinds import SenseCheck
+
+    table = Table([_("Answer"), _("Answers"), _("Share of people")])
+    total = results["total"]
+    for (icon, label), count in zip(SenseCheck.CHOICES, results["counts"], strict=True):
+        table.row(_with_icon(str(label), icon), count, share(count, total))
+    table.notes.append(_people(total))
+    return table
+
+
 def quiz(config: dict, state: dict, results: dict) -> Table:
     table = Table([_("Choice"), _("Right answer"), _("Answers"), _("Share of people")])
     total = results["total"]
@@ -186,6 +197,7 @@ TABLES: dict[ActivityKind, Callable[[dict, dict, dict], Table]] = {
     ActivityKind.RANKING: ranking,
     ActivityKind.DEBATE: debate,
     ActivityKind.QUESTIONS: questions,
+    ActivityKind.SENSECHECK: sense_check,
 }
 
 

@@ -53,6 +53,11 @@ PATH_IDS = {
     "code": "code",
     "key": "key",
     "token": "link_token",
+    "project_id": "project",
+    "step_id": "step",
+    "decision_id": "decision",
+    "action_id": "action",
+    "attachment_id": "attachment",
 }
 FIXED_PATHS = {
     ("main.set_language", "code"): "fr",

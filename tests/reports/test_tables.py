@@ -17,6 +17,7 @@ CONFIGS = {
     ActivityKind.RANKING: {"items": ["A", "B"]},
     ActivityKind.DEBATE: {"left": "Non", "right": "Oui"},
     ActivityKind.QUESTIONS: {},
+    ActivityKind.SENSECHECK: {},
 }
 
 
@@ -35,6 +36,16 @@ def test_every_kind_has_a_table_even_before_anyone_answered():
         assert table.columns and table.notes, kind
         assert all(len(row) == len(table.columns) for row in table.rows), kind
         assert table.notes[0].startswith("0 "), (kind, table.notes)  # "0 personne a répondu"
+
+
+def test_a_sense_check_table_counts_each_answer_with_its_pictogram(app):
+    with app.test_request_context(headers={"Cookie": "lang=fr"}):
+        table = _table(ActivityKind.SENSECHECK, answers=[0, 0, 2])
+    assert [[cell.value for cell in row[:2]] for row in table.rows] == [
+        ["👍 D’accord", 2],
+        ["🤔 Pas encore sûr·e", 0],
+        ["👎 Pas d’accord", 1],
+    ]
 
 
 def test_a_multiple_choice_poll_says_its_shares_add_up_past_100():
