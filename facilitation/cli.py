@@ -119,14 +119,16 @@ PURGE_LINES = {
     "board_identities": "board identities anonymised",
     "sign_in_links": "sign-in links removed",
     "invitations": "staff invitations removed",
+    "staff_sessions": "ended staff sessions removed",
     "audit_entries": "audit entries removed",
+    "project_bin": "project bin items removed (deleted over 30 days ago)",
 }
 
 
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="Print what would be removed; remove nothing.")
 def purge(dry_run: bool) -> None:
-    """Remove what is past its retention period (see docs/privacy-retention.md)."""
+    """Remove what is past its retention period (see docs/privacy.md)."""
     periods = retention.Periods.from_config()
     counts = retention.purge(dry_run=dry_run)
     click.echo(
@@ -136,4 +138,5 @@ def purge(dry_run: bool) -> None:
         f"{periods.audit_months} months."
     )
     for kind, text in PURGE_LINES.items():
-        click.echo(f"  {text}: {counts[kind]}")
+        if kind in counts:
+            click.echo(f"  {text}: {counts[kind]}")

@@ -119,7 +119,7 @@ def from_environment(instance_path: str) -> dict:
         "RTL_LANGUAGES": {"ar"},
         "INVITATION_VALID_DAYS": 14,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-        # Retention periods of `flask purge` (docs/privacy-retention.md says why these).
+        # Retention periods of `flask purge` (docs/privacy.md says why these).
         "RETENTION_PEOPLE_MONTHS": int(os.environ.get("RETENTION_PEOPLE_MONTHS", "24")),
         "RETENTION_BOARD_MONTHS": int(os.environ.get("RETENTION_BOARD_MONTHS", "3")),
         "RETENTION_LINKS_DAYS": int(os.environ.get("RETENTION_LINKS_DAYS", "30")),

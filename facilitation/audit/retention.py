@@ -1,6 +1,6 @@
 """Retention: remove what is past its period (``flask --app wsgi purge [--dry-run]``).
 
-What goes, with its period (configuration, see README and docs/privacy-retention.md):
+What goes, with its period (configuration, see README and docs/privacy.md):
 
 - people inactive for ``RETENTION_PEOPLE_MONTHS`` (no attendance, co-animation, phone on a
   board, new phone or sign-in link since): erased by the participants' own erasure, so
@@ -10,7 +10,10 @@ What goes, with its period (configuration, see README and docs/privacy-retention
 - sign-in links and staff invitations used, expired or revoked more than
   ``RETENTION_LINKS_DAYS`` ago;
 - audit entries older than ``RETENTION_AUDIT_MONTHS``: the oldest part of each
-  organisation's chain, whose last removed hash becomes the anchor of what is kept.
+  organisation's chain, whose last removed hash becomes the anchor of what is kept;
+- staff sessions (device, network) ended or idle for more than ``RETENTION_LINKS_DAYS``;
+- what other packages register with :func:`register_cleaner` (the projects' bin: steps,
+  actions and files deleted more than 30 days ago).
 
 The purge computes a plan first (what ``--dry-run`` prints), then applies it in one
 transaction and records, per organisation, one audit entry with its counts.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -33,7 +37,35 @@ from . import services as audit
 from .models import AuditChain, AuditEntry
 
 ANONYMOUS_DEVICE_PREFIX = "~"  # never the start of a SHA-256 hex digest
-KINDS = ("people", "board_identities", "sign_in_links", "invitations", "audit_entries")
+KINDS = (
+    "people",
+    "board_identities",
+    "sign_in_links",
+    "invitations",
+    "staff_sessions",
+    "audit_entries",
+)
+
+
+@dataclass(frozen=True)
+class Cleaner:
+    """A clean-up another package runs with the purge: ``count(now)`` says how many things
+    would go (``--dry-run``), ``apply(now)`` removes them in the purge's transaction."""
+
+    kind: str
+    count: Callable[[datetime], int]
+    apply: Callable[[datetime], int]
+
+
+_cleaners: dict[str, Cleaner] = {}
+
+
+def register_cleaner(cleaner: Cleaner) -> None:
+    _cleaners.setdefault(cleaner.kind, cleaner)
+
+
+def cleaners() -> list[Cleaner]:
+    return list(_cleaners.values())
 
 
 def months_before(day: date, months: int) -> date:
@@ -77,6 +109,7 @@ class Plan:
     board_identities: list[int] = field(default_factory=list)
     sign_in_links: list[int] = field(default_factory=list)
     invitations: list[int] = field(default_factory=list)
+    staff_sessions: list[int] = field(default_factory=list)
     audit_until: dict[int, int] = field(default_factory=dict)  # organisation -> last seq
     audit_entries: int = 0
     by_organisation: dict[int, dict[str, int]] = field(
@@ -89,6 +122,7 @@ class Plan:
             "board_identities": len(self.board_identities),
             "sign_in_links": len(self.sign_in_links),
             "invitations": len(self.invitations),
+            "staff_sessions": len(self.staff_sessions),
             "audit_entries": self.audit_entries,
         }
 
@@ -155,7 +189,7 @@ def _last_activity() -> dict[int, date]:
 
 def plan(now: datetime | None = None, periods: Periods | None = None) -> Plan:
     """What is past its period at ``now``: computed, nothing changed."""
-    from ..accounts.models import Invitation
+    from ..accounts.models import Invitation, StaffSession, User
     from ..live.models import Board, LiveParticipant
     from ..participants.models import Participant, ParticipantLink
     from ..spaces.models import Space
@@ -221,6 +255,16 @@ def plan(now: datetime | None = None, periods: Periods | None = None) -> Plan:
     ):
         result.invitations.append(invitation_id)
         result._count(organisation_id, "invitations")
+    for session_id, organisation_id in db.session.execute(
+        sa.select(StaffSession.id, User.organisation_id)
+        .join(User, User.id == StaffSession.user_id)
+        .where(
+            sa.or_(StaffSession.ended_at < links_cutoff, StaffSession.last_seen_at < links_cutoff)
+        )
+        .order_by(StaffSession.id)
+    ):
+        result.staff_sessions.append(session_id)
+        result._count(organisation_id, "staff_sessions")
 
     audit_cutoff = datetime.combine(
         months_before(today, periods.audit_months), datetime.min.time(), tzinfo=get_timezone()
@@ -265,7 +309,7 @@ def _allow_audit_deletion() -> None:
 
 def apply(plan_: Plan) -> dict[str, int]:
     """Remove what the plan lists, in one transaction; audit it per organisation."""
-    from ..accounts.models import Invitation
+    from ..accounts.models import Invitation, StaffSession
     from ..live.models import LiveParticipant
     from ..participants.models import Participant, ParticipantLink
 
@@ -299,6 +343,8 @@ def apply(plan_: Plan) -> dict[str, int]:
         )
     if plan_.invitations:
         db.session.execute(sa.delete(Invitation).where(Invitation.id.in_(plan_.invitations)))
+    if plan_.staff_sessions:  # their control sockets' rows go with them (cascade)
+        db.session.execute(sa.delete(StaffSession).where(StaffSession.id.in_(plan_.staff_sessions)))
 
     if plan_.audit_until:
         _allow_audit_deletion()
@@ -341,6 +387,8 @@ def purge(now: datetime | None = None, *, dry_run: bool = False) -> dict[str, in
     """Counts per kind of what is (or, with ``dry_run``, would be) removed."""
     plan_ = plan(now)
     if dry_run:
+        counts = {**plan_.counts(), **{c.kind: c.count(plan_.now) for c in cleaners()}}
         db.session.rollback()
-        return plan_.counts()
-    return apply(plan_)
+        return counts
+    extra = {c.kind: c.apply(plan_.now) for c in cleaners()}
+    return {**apply(plan_), **extra}

@@ -24,8 +24,9 @@ def _upload_limit() -> None:
 
 def init_app(app: Flask) -> None:
     """Blueprints, the Socket.IO namespace, and the upload limit of the forms with files."""
-    from . import events
+    from . import events, hooks
 
+    hooks.init_app()  # a member's projects are part of "everything held on me"
     app.register_blueprint(bp)
     app.register_blueprint(me_bp)
     events.init_app(app)

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import get_timezone
 
-from facilitation.accounts.models import Invitation, Role
+from facilitation.accounts.models import Invitation, Role, StaffSession
 from facilitation.audit import chain, retention
 from facilitation.audit import services as audit
 from facilitation.audit.models import AuditChain, AuditEntry
@@ -38,7 +38,9 @@ EXPECTED = {
     "board_identities": 3,
     "sign_in_links": 2,
     "invitations": 3,
+    "staff_sessions": 2,
     "audit_entries": 10,
+    "project_bin": 0,
 }
 
 
@@ -94,6 +96,19 @@ def _invitation(world, n: int, *, expires_at, used_at=None, revoked_at=None) -> 
             expires_at=expires_at,
             used_at=used_at,
             revoked_at=revoked_at,
+        )
+    )
+
+
+def _staff_session(world, name: str, *, seen, ended=None) -> None:
+    db.session.add(
+        StaffSession(
+            user_id=world.mediator.id,
+            token_hash=hashlib.sha256(name.encode()).hexdigest(),
+            authenticated_at=seen,
+            last_seen_at=seen,
+            ended_at=ended,
+            device="Firefox · Android",
         )
     )
 
@@ -175,6 +190,11 @@ def build_history(world) -> History:
     _invitation(world, 3, expires_at=now + timedelta(days=3), revoked_at=_days_ago(now, 31))
     _invitation(world, 4, expires_at=now + timedelta(days=10))  # kept
     _invitation(world, 5, expires_at=_days_ago(now, 5))  # kept
+    # Staff sessions: ended or idle more than 30 days ago go (with their device and network).
+    _staff_session(world, "ended", seen=_days_ago(now, 40), ended=_days_ago(now, 40))  # removed
+    _staff_session(world, "idle", seen=_days_ago(now, 31))  # removed
+    _staff_session(world, "recent", seen=_days_ago(now, 2), ended=_days_ago(now, 2))  # kept
+    _staff_session(world, "open", seen=now)  # kept
     db.session.commit()
 
     # Audit entries: 8 older than 12 months, then newer ones (and 2 in another structure).
@@ -272,7 +292,8 @@ def test_purge_removes_exactly_what_is_past_its_period(world):
     assert all(e.actor_id is None for e in erasures)
     (summary,) = [e for e in kept if e.action == audit.PURGE]
     assert summary.seq == kept[-1].seq
-    assert {k: summary.details[k] for k in EXPECTED} == {**EXPECTED, "audit_entries": 8}
+    in_plan = {k: EXPECTED[k] for k in retention.KINDS}  # the bin is counted by its cleaner
+    assert {k: summary.details[k] for k in retention.KINDS} == {**in_plan, "audit_entries": 8}
     assert summary.details["periods"] == {
         "people_months": 24,
         "board_months": 3,
@@ -303,7 +324,9 @@ def test_purge_command_prints_the_counts(runner, world):
         ("board identities anonymised", 3),
         ("sign-in links removed", 2),
         ("staff invitations removed", 3),
+        ("ended staff sessions removed", 2),
         ("audit entries removed", 10),
+        ("project bin items removed (deleted over 30 days ago)", 0),
     ]:
         assert f"{text}: {n}" in dry.output
         assert f"{text}: {n}" in real.output

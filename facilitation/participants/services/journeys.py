@@ -19,6 +19,7 @@ from ...audit import services as audit
 from ...extensions import db
 from ...spaces.models import Space
 from ...workshops.models import Cycle, WorkshopSession
+from .. import hooks
 from ..models import (
     CONSENTS,
     Attendance,
@@ -171,6 +172,8 @@ def _export(view: PersonView) -> dict:
             }
             for e in journey.events
         ],
+        # Parts held by the capabilities built on participants (projects…), same scope.
+        **hooks.export_sections(participant, view.scope.space_ids),
     }
 
 

@@ -77,8 +77,31 @@ def restore(actor: User, project: Project, kind: str, item_id: int) -> None:
     announce(project.id, "steps" if kind == "step" else "actions")
 
 
-def purge(*, now: datetime | None = None, project_id: int | None = None) -> int:
-    """Remove for good what was deleted more than 30 days ago. Returns how many."""
+def count_expired(now: datetime | None = None) -> int:
+    """How many deleted steps, actions and files :func:`purge` would remove now."""
+    limit = (now or utcnow()) - timedelta(days=KEEP_DAYS)
+    files = sa.select(sa.func.count(Attachment.id)).where(
+        sa.or_(
+            Attachment.deleted_at < limit,
+            Attachment.action_id.in_(
+                sa.select(ProjectAction.id).where(ProjectAction.deleted_at < limit)
+            ),
+        )
+    )
+    total = db.session.scalar(files)
+    for model in (ProjectAction, Step):
+        total += db.session.scalar(
+            sa.select(sa.func.count(model.id)).where(model.deleted_at < limit)
+        )
+    return total
+
+
+def purge(
+    *, now: datetime | None = None, project_id: int | None = None, commit: bool = True
+) -> int:
+    """Remove for good what was deleted more than 30 days ago. Returns how many.
+
+    ``commit=False``: inside the caller's transaction (the retention purge)."""
     limit = (now or utcnow()) - timedelta(days=KEEP_DAYS)
     removed = 0
     attachments = sa.select(Attachment).where(
@@ -102,5 +125,6 @@ def purge(*, now: datetime | None = None, project_id: int | None = None) -> int:
         if project_id is not None:
             query = query.where(model.project_id == project_id)
         removed += db.session.execute(query).rowcount
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return removed
