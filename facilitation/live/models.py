@@ -36,6 +36,7 @@ class ActivityKind(enum.StrEnum):
     QUIZ = "quiz"
     DEBATE = "debate"
     QUESTIONS = "questions"
+    SELF_ASSESSMENT = "self_assessment"  # T0/T1 statements on a 1–5 scale (indicators)
 
 
 class ActivityStatus(enum.StrEnum):
