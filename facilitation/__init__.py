@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .accounts import bp as accounts_bp
     from .accounts import login as _login  # noqa: F401  (registers the user loader)
+    from .indicators import bp as indicators_bp
     from .live import bp as live_bp
     from .live import events as live_events
     from .main import bp as main_bp
@@ -86,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(participants_bp)
     app.register_blueprint(me_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(indicators_bp)
     live_events.init_app(app)
 
     from .core import errors

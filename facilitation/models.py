@@ -2,6 +2,14 @@
 
 from .accounts.models import Invitation, Organisation, Role, User, invitation_spaces
 from .audit.models import AuditEntry
+from .indicators.models import (
+    ActivityLogEntry,
+    Barrier,
+    GridLine,
+    GridVersion,
+    IndicatorSettings,
+    Objective,
+)
 from .live.models import (
     Activity,
     ActivityKind,
@@ -29,19 +37,25 @@ from .workshops.models import Cycle, WorkshopSession
 __all__ = [
     "Activity",
     "ActivityKind",
+    "ActivityLogEntry",
     "ActivityStatus",
     "Answer",
     "Attendance",
     "AttendanceStatus",
     "AuditEntry",
+    "Barrier",
     "Board",
     "CoAnimation",
     "CoAnimationKind",
     "Contribution",
     "Cycle",
+    "GridLine",
+    "GridVersion",
     "Handover",
+    "IndicatorSettings",
     "Invitation",
     "LiveParticipant",
+    "Objective",
     "Organisation",
     "Participant",
     "ParticipantDevice",

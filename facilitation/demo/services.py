@@ -28,6 +28,7 @@ from ..participants.models import (
 from ..planning.models import PlanItem, SessionTemplate, Tool
 from ..spaces.models import Space, SpaceKind, SpaceMembership
 from ..workshops.models import Cycle, WorkshopSession
+from . import indicators as demo_indicators
 from . import reports as demo_reports
 
 PSEUDONYMS = [
@@ -244,6 +245,8 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
     # The last session held has a used board: its compte rendu has results of every kind.
     reported = [s for s in sessions if s.starts_on < today][-1]
     demo_reports.seed(reported)
+    spaces = {"arnaud": arnaud, "izards": izards, "douleurs": douleurs}
+    indicators = demo_indicators.seed(org, users, spaces, today, rng)
 
     def space_entry(space: Space) -> dict:
         return {
@@ -281,6 +284,7 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
             "control_url": url_for("live.control", session_id=board.session_id, _external=True),
         },
         "session_report": demo_reports.urls(reported),
+        "indicators": indicators,
     }
 
 
