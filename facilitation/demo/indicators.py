@@ -149,19 +149,19 @@ def seed(
 
     last_year = Cycle(
         space=arnaud,
-        title=f"Tronc commun — automne {year - 1}",
+        title=f"Cycle d'automne {year - 1} (tronc commun)",
         description="Le cycle de l'an dernier.",
         created_by_id=amina.id,
     )
     spring = Cycle(
         space=arnaud,
-        title=f"Tronc commun — printemps {year}",
+        title=f"Cycle du printemps {year} (tronc commun)",
         description="Le cycle du printemps.",
         created_by_id=amina.id,
     )
     autumn = Cycle(
         space=arnaud,
-        title=f"Tronc commun — automne {year}",
+        title=f"Cycle d'automne {year} (tronc commun)",
         description="Le cycle de la rentrée.",
         created_by_id=amina.id,
     )

@@ -121,12 +121,19 @@ class WeekForm(Form):
 
 
 for _n in range(WEEK_LINES):
-    setattr(WeekForm, f"day_{_n}", SelectField(_l("Day"), choices=DAY_CHOICES, default=""))
+    setattr(
+        WeekForm,
+        f"day_{_n}",
+        SelectField(_l("Day"), choices=DAY_CHOICES, default="", validate_choice=False),
+    )
     setattr(
         WeekForm,
         f"kind_{_n}",
         SelectField(
-            _l("What was done"), choices=lambda: [SelectChoice("", "—"), *log_kind_choices()]
+            _l("What was done"),
+            choices=lambda: [SelectChoice("", "—"), *log_kind_choices()],
+            default="",
+            validate_choice=False,
         ),
     )
     setattr(

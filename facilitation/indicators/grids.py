@@ -470,6 +470,8 @@ def save_version(
         )
         db.session.add(version)
     version.filled_by_id = actor.id
+    version.lines.clear()
+    db.session.flush()  # the old lines go before the new ones come (one line per item)
     version.lines = [
         GridLine(item=item, rating=rating, comment=comment)
         for item, (rating, comment) in cleaned.items()
@@ -493,7 +495,7 @@ class Compared:
     item: Item
     before: GridLine | None
     after: GridLine | None
-    movement: str  # "up", "down", "same", "changed" (comment only), "new"
+    movement: str  # "up", "down", "same", "changed" (comment only), "new", "cleared"
 
 
 def compare(
@@ -514,6 +516,8 @@ def compare(
         rank_y = grid.rank(y.rating) if y else None
         if rank_x is None and rank_y is not None:
             movement = "new"
+        elif rank_x is not None and rank_y is None:
+            movement = "cleared"
         elif rank_x is not None and rank_y is not None and rank_y > rank_x:
             movement = "up"
         elif rank_x is not None and rank_y is not None and rank_y < rank_x:

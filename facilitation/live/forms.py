@@ -56,6 +56,7 @@ class ActivityForm(Form):
             SelectChoice("t1-professionals", _l("T1: partner professionals (guests)")),
         ],
         description=_l("For a self-assessment: one statement per line in the choices above."),
+        default="t0",
     )
     left = StringField(_l("Left end (débat mouvant)"), validators=[Length(max=80)])
     right = StringField(_l("Right end (débat mouvant)"), validators=[Length(max=80)])

@@ -17,6 +17,7 @@ CONFIGS = {
     ActivityKind.RANKING: {"items": ["A", "B"]},
     ActivityKind.DEBATE: {"left": "Non", "right": "Oui"},
     ActivityKind.QUESTIONS: {},
+    ActivityKind.SELF_ASSESSMENT: {"statements": [{"key": "know_rights"}], "moment": "t0"},
 }
 
 
