@@ -142,36 +142,53 @@ def _compute(ctx: q.Context) -> Outcomes:
     t0: dict[tuple, list] = {}
     t1: dict[tuple, list] = {}
     counts = {"t0": 0, "t1": 0, "unlinked": 0}
-    for activity_id, value, participant_id in rows:
-        activity = activities[activity_id]
+    texts: dict[str, str] = {}  # each statement translated once, not once per answer
+    parsed = {}
+    for activity_id, activity in activities.items():
         config = activity.config or {}
-        in_period = ctx.start <= activity.starts_on <= ctx.held_end
-        moment = (activity.starts_on, activity.starts_at, activity_id)
+        items = []
         for index, statement in enumerate(config.get("statements", [])):
-            point = (value or {}).get(str(index)) if isinstance(value, dict) else None
+            key = kinds.statement_key(statement)
+            if key not in texts:
+                texts[key] = kinds.statement_text(statement)
+            items.append((str(index), key, bool(statement.get("key"))))
+        parsed[activity_id] = (
+            items,
+            config.get("audience") == "professionals",
+            config.get("moment") == "t1",
+            ctx.start <= activity.starts_on <= ctx.held_end,
+            (activity.starts_on, activity.starts_at, activity_id),
+        )
+    for activity_id, value, participant_id in rows:
+        items, professional, is_t1, in_period, moment = parsed[activity_id]
+        cycle_id = activities[activity_id].cycle_id
+        value = value if isinstance(value, dict) else {}
+        for index, key, catalogue in items:
+            point = value.get(index)
             if not isinstance(point, int):
                 continue
-            key = kinds.statement_key(statement)
-            text = kinds.statement_text(statement)
-            catalogue = bool(statement.get("key"))
-            if config.get("audience") == "professionals":
+            if professional:
                 if in_period:
-                    item = professionals.setdefault(key, ProfessionalOutcome(key, text, catalogue))
+                    item = professionals.get(key)
+                    if item is None:
+                        item = professionals[key] = ProfessionalOutcome(key, texts[key], catalogue)
                     item.points.append(point)
                 continue
-            item = statements.setdefault(key, StatementOutcome(key, text, catalogue))
-            if config.get("moment") == "t1" and in_period:
+            item = statements.get(key)
+            if item is None:
+                item = statements[key] = StatementOutcome(key, texts[key], catalogue)
+            if is_t1 and in_period:
                 item.t1_answers += 1
             if participant_id is None:
                 continue
-            person = (participant_id, activity.cycle_id, key)
-            if config.get("moment") == "t1":
+            person = (participant_id, cycle_id, key)
+            if is_t1:
                 if in_period:
                     t1.setdefault(person, []).append((moment, point))
             else:
                 t0.setdefault(person, []).append((moment, point))
-        if config.get("audience") != "professionals" and in_period:
-            counts["t1" if config.get("moment") == "t1" else "t0"] += 1
+        if not professional and in_period:
+            counts["t1" if is_t1 else "t0"] += 1
             if participant_id is None:
                 counts["unlinked"] += 1
     paired_people = set()

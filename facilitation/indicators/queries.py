@@ -139,25 +139,54 @@ def sessions_held(ctx: Context) -> int:
     return _count(sa.select(sa.func.count()).select_from(held))
 
 
-def attendance_totals(ctx: Context) -> dict[str, int]:
-    """Participations, distinct people and new people, in one pass."""
+def _per_person(ctx: Context) -> dict[str, Any]:
+    """One pass over the period's attendance, grouped by person: how many sessions each
+    came to, and whether their first visit is among them — then added up by bucket."""
 
     def compute():
         held = sessions(ctx).subquery()
-        person = attendance_person()
-        row = db.session.execute(
+        first = sa.case((Attendance.first_visit.is_(True), 1), else_=0)
+        per_person = (
             sa.select(
-                sa.func.count(Attendance.id),
-                sa.func.count(sa.distinct(person)),
-                sa.func.count(sa.distinct(sa.case((Attendance.first_visit.is_(True), person)))),
+                attendance_person().label("person"),
+                sa.func.count().label("rows"),
+                sa.func.count(sa.distinct(Attendance.session_id)).label("n"),
+                sa.func.max(first).label("new"),
             )
             .select_from(Attendance)
             .join(held, held.c.id == Attendance.session_id)
             .where(Attendance.status == AttendanceStatus.PRESENT)
-        ).one()
-        return {"participations": row[0], "people": row[1], "new": row[2]}
+            .group_by(attendance_person())
+            .subquery()
+        )
+        bucket = sa.case(
+            (per_person.c.n == 1, "1"), (per_person.c.n <= 3, "2-3"), else_="4+"
+        ).label("bucket")
+        rows = db.session.execute(
+            sa.select(
+                bucket,
+                sa.func.count(),
+                sa.func.sum(per_person.c.rows),
+                sa.func.sum(per_person.c.new),
+            )
+            .select_from(per_person)
+            .group_by(bucket)
+        ).all()
+        buckets = {b: int(n) for b, n, _rows, _new in rows}
+        return {
+            "distribution": [buckets.get(b, 0) for b in DISTRIBUTION_BUCKETS],
+            "participations": sum(int(r or 0) for _b, _n, r, _new in rows),
+            "people": sum(buckets.values()),
+            "new": sum(int(new or 0) for _b, _n, _r, new in rows),
+        }
 
-    return ctx.memo("attendance_totals", compute)
+    return ctx.memo("per_person", compute)
+
+
+def attendance_totals(ctx: Context) -> dict[str, int]:
+    """Participations, distinct people and new people."""
+    totals = _per_person(ctx)
+    return {k: totals[k] for k in ("participations", "people", "new")}
 
 
 def participations(ctx: Context) -> int:
@@ -182,31 +211,7 @@ DISTRIBUTION_BUCKETS = ("1", "2-3", "4+")
 
 def attendance_distribution(ctx: Context) -> list[int]:
     """How many people came to 1, to 2–3, to 4 or more sessions (counts only)."""
-
-    def compute():
-        held = sessions(ctx).subquery()
-        per_person = (
-            sa.select(
-                attendance_person().label("person"),
-                sa.func.count(sa.distinct(Attendance.session_id)).label("n"),
-            )
-            .select_from(Attendance)
-            .join(held, held.c.id == Attendance.session_id)
-            .where(Attendance.status == AttendanceStatus.PRESENT)
-            .group_by(attendance_person())
-            .subquery()
-        )
-        bucket = sa.case(
-            (per_person.c.n == 1, "1"), (per_person.c.n <= 3, "2-3"), else_="4+"
-        ).label("bucket")
-        counts = dict(
-            db.session.execute(
-                sa.select(bucket, sa.func.count()).select_from(per_person).group_by(bucket)
-            ).all()
-        )
-        return [int(counts.get(b, 0)) for b in DISTRIBUTION_BUCKETS]
-
-    return ctx.memo("attendance_distribution", compute)
+    return _per_person(ctx)["distribution"]
 
 
 def monthly(ctx: Context) -> dict[tuple[int, int], dict[str, int]]:
@@ -376,7 +381,11 @@ def went_on_to_co_animate(ctx: Context) -> int:
         )
         .select_from(Attendance)
         .join(held, held.c.id == Attendance.session_id)
-        .where(Attendance.status == AttendanceStatus.PRESENT)
+        .where(
+            Attendance.status == AttendanceStatus.PRESENT,
+            # only the people who co-animated: not a pass over everyone's history
+            attendance_person().in_(sa.select(co.c.person)),
+        )
         .group_by(attendance_person())
         .subquery()
     )
