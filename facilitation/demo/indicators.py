@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import url_for
 
@@ -177,6 +177,9 @@ def seed(
         description="Une rencontre par mois.",
         created_by_id=amina.id,
     )
+    for finished in (last_year, spring, autumn, housing, pain):
+        # Finished cycles, archived: the spaces' pages list the current ones first.
+        finished.archived_at = datetime.combine(end, time(18, 0), tzinfo=UTC)
     db.session.add_all([last_year, spring, autumn, housing, pain])
     sessions = {
         last_year: _sessions(
@@ -426,27 +429,27 @@ def _objectives(org, author, year: int, arnaud: Space, spring: Cycle) -> None:
                 year=year,
                 scope_kind=ScopeKind.STRUCTURE,
                 indicator="distinct_people",
-                target=40,
+                target=60,
                 created_by_id=author.id,
-                title=f"40 personnes distinctes accueillies en {year}",
+                title=f"60 personnes distinctes accueillies en {year}",
             ),
             Objective(
                 organisation_id=org.id,
                 year=year,
                 scope_kind=ScopeKind.STRUCTURE,
                 indicator="log_orientation",
-                target=50,
+                target=80,
                 created_by_id=author.id,
-                title=f"50 orientations en {year}",
+                title=f"80 orientations en {year}",
             ),
             Objective(
                 organisation_id=org.id,
                 year=year,
                 scope_kind=ScopeKind.STRUCTURE,
                 indicator="went_on_to_co_animate",
-                target=5,
+                target=8,
                 created_by_id=author.id,
-                title="5 participant·es passé·es à la co-animation",
+                title="8 participant·es passé·es à la co-animation",
             ),
             Objective(
                 organisation_id=org.id,

@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from ..reports import export
 from ..reports.export import Table, Workbook
 from . import definitions
+from .evaluation import Shown
 from .models import Barrier, BarrierState
+from .suppression import primary
 from .view import IndicatorsView
 
 
@@ -99,7 +101,7 @@ def log_table(view: IndicatorsView) -> Table | None:
         return None
     table = Table(
         columns=[_("Kind of work"), _("Entries"), _("People concerned"), _("Definition")],
-        caption=_("Mediation work (activity log)"),
+        caption=_("The activity log, by kind of work"),
     )
     for row in view.log:
         figure = definitions.FIGURES[f"log_{row.kind.value}"]
@@ -210,28 +212,27 @@ def objective_table(view: IndicatorsView) -> Table:
 
 
 def grid_tables(view: IndicatorsView) -> list[Table]:
+    """Each grid as the guide prints it: one table per part (axis), its date and source."""
     tables = []
     for grid_view in view.grids or []:
-        version = grid_view.version
-        caption = grid_view.grid.title
-        table = Table(
-            columns=[_("Part"), _("Criterion"), _("Rating"), _("Comment")], caption=caption
-        )
-        for line in grid_view.lines:
-            table.row(
-                grid_view.section_of[line.item.key],
-                line.item.title,
-                line.rating_label or _("not rated"),
-                line.comment,
-            )
-        if version is not None:
-            table.notes.append(
-                _("Filled on %(date)s.", date=format_date(version.filled_on, "long"))
-            )
-        else:
-            table.notes.append(_("Not filled yet for this scope."))
-        table.notes.append(grid_view.grid.source)
-        tables.append(table)
+        grid, version = grid_view.grid, grid_view.version
+        lines = {line.item.key: line for line in grid_view.lines}
+        parts = grid.sections
+        for number, section in enumerate(parts):
+            caption = grid.title if len(parts) == 1 else f"{grid.title} — {section.title}"
+            table = Table(columns=[_("Criterion"), _("Rating"), _("Comment")], caption=caption)
+            for item in section.items:
+                line = lines[item.key]
+                table.row(item.title, line.rating_label or _("not rated"), line.comment)
+            if number == len(parts) - 1:
+                if version is not None:
+                    table.notes.append(
+                        _("Filled on %(date)s.", date=format_date(version.filled_on, "long"))
+                    )
+                else:
+                    table.notes.append(_("Not filled yet for this scope."))
+                table.notes.append(grid.source)
+            tables.append(table)
     return tables
 
 
@@ -247,7 +248,14 @@ def barrier_summary_table(view: IndicatorsView) -> Table:
     return table
 
 
-def barrier_list_table(barriers: list[Barrier], caption: str | None = None) -> Table:
+def _people_cell(people: int, threshold: int):
+    """A barrier's people, hidden when small (the category totals are, the list must be)."""
+    return Shown(people, primary(people, threshold), threshold).cell
+
+
+def barrier_list_table(
+    barriers: list[Barrier], threshold: int, caption: str | None = None
+) -> Table:
     table = Table(
         columns=[
             _("Date"),
@@ -271,7 +279,7 @@ def barrier_list_table(barriers: list[Barrier], caption: str | None = None) -> T
             str(definitions.BARRIER_LABELS[b.category]),
             b.institution,
             b.description,
-            b.people,
+            _people_cell(b.people, threshold),
             state_label(b.state),
             b.transmitted_to,
             b.transmitted_on,
@@ -279,6 +287,42 @@ def barrier_list_table(barriers: list[Barrier], caption: str | None = None) -> T
             b.answer,
         )
     table.notes.append(_("Descriptions hold no name, e-mail address or phone number."))
+    table.notes.append(
+        _("A number of people below the threshold (%(n)d) is shown as « < %(n)d ».", n=threshold)
+    )
+    return table
+
+
+def follow_up(b: Barrier) -> str:
+    """The follow-up of a barrier in one sentence (for the PDF's narrower table)."""
+    parts = [state_label(b.state)]
+    if b.transmitted_to:
+        day = format_date(b.transmitted_on, "medium") if b.transmitted_on else ""
+        parts.append(_("passed on to %(to)s %(day)s", to=b.transmitted_to, day=day).strip())
+    if b.answered_on:
+        parts.append(_("on %(day)s", day=format_date(b.answered_on, "medium")))
+    if b.answer:
+        parts.append(b.answer)
+    return " · ".join(parts)
+
+
+def barrier_compact_table(barriers: list[Barrier], threshold: int) -> Table:
+    table = Table(
+        columns=[_("Date"), _("Barrier"), _("Description"), _("People concerned"), _("Follow-up")],
+        caption=_("Barriers recorded"),
+    )
+    for b in barriers:
+        table.row(
+            b.occurred_on,
+            f"{definitions.BARRIER_LABELS[b.category]} — {b.institution} ({b.space.name})",
+            b.description,
+            _people_cell(b.people, threshold),
+            follow_up(b),
+        )
+    table.notes.append(_("Descriptions hold no name, e-mail address or phone number."))
+    table.notes.append(
+        _("A number of people below the threshold (%(n)d) is shown as « < %(n)d ».", n=threshold)
+    )
     return table
 
 
@@ -304,14 +348,16 @@ def workbook(view: IndicatorsView) -> Workbook:
             grid_tables(view)
         )
     sheet = book.sheet(_("Veille"), _("Veille: barriers passed on"), lines)
-    sheet.tables.extend([barrier_summary_table(view), barrier_list_table(view.barriers)])
+    sheet.tables.extend(
+        [barrier_summary_table(view), barrier_list_table(view.barriers, view.threshold)]
+    )
     return book
 
 
-def barriers_workbook(barriers: list[Barrier], lines: list[str]) -> Workbook:
+def barriers_workbook(barriers: list[Barrier], lines: list[str], threshold: int) -> Workbook:
     title = _("Veille: barriers passed on")
     book = Workbook(title)
-    book.sheet(_("Veille"), title, lines).tables.append(barrier_list_table(barriers))
+    book.sheet(_("Veille"), title, lines).tables.append(barrier_list_table(barriers, threshold))
     return book
 
 
@@ -329,5 +375,5 @@ def page_tables(view: IndicatorsView) -> dict:
         "objectives": objective_table(view),
         "grids": grid_tables(view),
         "barrier_summary": barrier_summary_table(view),
-        "barrier_list": barrier_list_table(view.barriers),
+        "barrier_list": barrier_compact_table(view.barriers, view.threshold),
     }

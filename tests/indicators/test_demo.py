@@ -34,7 +34,7 @@ def test_seed_demo_json_names_the_indicators_and_they_are_filled(runner, client)
     assert find_row(figures, "Orientations")[1].value >= 20
     assert find_row(figures, "Dysfonctionnements signalés")[1].value >= 5
     assert any("Remplie le" in str(c.value) for row in ods["Grilles qualité"] for c in row)
-    assert any("40 personnes distinctes" in str(c.value) for row in ods["Objectifs"] for c in row)
+    assert any("60 personnes distinctes" in str(c.value) for row in ods["Objectifs"] for c in row)
     mediator = demo["mediators"][0]
     client.post("/deconnexion")
     client.post("/connexion", data={"email": mediator["email"], "password": mediator["password"]})

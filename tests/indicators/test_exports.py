@@ -192,3 +192,14 @@ def test_a_threshold_chosen_by_the_coordinator_changes_every_export(
     assert any(
         "Seuil des petits effectifs : 3" in str(c.value) for row in ods["Indicateurs"] for c in row
     )
+
+
+def test_the_barriers_list_hides_small_numbers_of_people_too(files, client):
+    """Each category holds one barrier here: the list would give the hidden totals back."""
+    sheet = ods_sheets(files["ods"])["Veille"]
+    listed = [row for row in sheet if row and row[0].type == "date"]
+    assert len(listed) == 3
+    people = sorted(str(row[5].value) for row in listed)
+    assert people == ["7.0", "< 5", "< 5"]  # 7 as a number; 2 and 3 hidden
+    own = ods_sheets(client.get("/veille.ods").data)["Veille"]
+    assert sorted(str(r[5].value) for r in own if r and r[0].type == "date") == people

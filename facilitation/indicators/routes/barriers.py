@@ -13,7 +13,7 @@ from flask_login import current_user
 from ...core.exceptions import NotFound, ValidationError
 from ...core.web import attach_error, form_status
 from ...reports import download
-from .. import barriers, bp, definitions, exports
+from .. import barriers, bp, definitions, exports, settings
 from ..barriers import BarrierData, Filters
 from ..forms import BarrierForm, CloseForm, TransmitForm
 from ..models import BarrierCategory, BarrierState
@@ -98,7 +98,7 @@ def barriers_export(fmt: str):
         lines.append(exports.state_label(filters.state))
     return download.send_workbook(
         current_user,
-        exports.barriers_workbook(items, lines),
+        exports.barriers_workbook(items, lines, settings.threshold(current_user.organisation_id)),
         fmt,
         name=["veille", today().isoformat()],
         report="barriers",
