@@ -11,9 +11,22 @@ import pytest
 from playwright.sync_api import expect
 
 from ..reports.readers import find_row, ods_sheets
+from .conftest import VIEWPORTS
 from .test_journeys import VIEWPORT_NAMES, check_page, french, log_in
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live_server(fresh_live_server):
+    """A server of this module's own: these tests write (a grid, barriers, a board's
+    activity) and log in several times (the login rate limit is per server)."""
+    return fresh_live_server
+
+
+@pytest.fixture
+def open_page(new_page, live_server):
+    return lambda viewport: new_page(**VIEWPORTS[viewport])
 
 
 def figure_value(page, key: str) -> str:
@@ -133,7 +146,7 @@ def test_the_other_indicator_pages_are_french_fit_the_screen_and_pass_axe(
 
 
 def test_a_mediator_puts_a_t0_on_the_board_and_a_phone_answers_it(
-    new_page, open_page, live_server, screenshot
+    open_page, live_server, screenshot
 ):
     demo = live_server.demo
     julien = demo["mediators"][1]  # Les Izards
