@@ -47,6 +47,8 @@ class Period:
         if self.kind == "year":
             return _("Year %(year)d", year=self.year)
         if self.kind == "quarter":
+            if self.quarter == 1:  # French: « 1er trimestre », then « 2e trimestre »
+                return _("First quarter of %(year)d", year=self.year)
             return _("Quarter %(q)d of %(year)d", q=self.quarter, year=self.year)
         return _(
             "From %(start)s to %(end)s",
