@@ -3,6 +3,14 @@
 from .accounts.models import Invitation, Organisation, Role, User, invitation_spaces
 from .audit.models import AuditEntry
 from .core.uploads import Upload
+from .indicators.models import (
+    ActivityLogEntry,
+    Barrier,
+    GridLine,
+    GridVersion,
+    IndicatorSettings,
+    Objective,
+)
 from .live.models import (
     Activity,
     ActivityKind,
@@ -41,12 +49,14 @@ from .workshops.models import Cycle, WorkshopSession
 __all__ = [
     "Activity",
     "ActivityKind",
+    "ActivityLogEntry",
     "ActivityStatus",
     "Answer",
     "Attachment",
     "Attendance",
     "AttendanceStatus",
     "AuditEntry",
+    "Barrier",
     "Board",
     "CoAnimation",
     "CoAnimationKind",
@@ -54,9 +64,13 @@ __all__ = [
     "CustomDeterminant",
     "Cycle",
     "Decision",
+    "GridLine",
+    "GridVersion",
     "Handover",
+    "IndicatorSettings",
     "Invitation",
     "LiveParticipant",
+    "Objective",
     "Organisation",
     "Participant",
     "ParticipantDevice",

@@ -1256,3 +1256,295 @@ def test_project_route_by_phone(client, world, case, role):
     if before is not None and refused:
         db.session.expire_all()
         assert _snapshot() == before, "a refused request changed the database"
+
+
+# --- indicators: the page and its exports follow the scope (a mediator: their spaces; the
+# structure: the coordinator); grids, objectives (changes) and the threshold are the
+# coordinator's; the activity log and the veille follow the space of each entry. ---------
+
+SPACE_SCOPE = "perimetre=espace&espace={space}"
+STRUCTURE_ONLY = {"mediator": 403, "other": 403}
+LOG_FORM = {
+    "kind": "orientation",
+    "space_id": ["{space}"],
+    "occurred_on": "2025-01-06",
+    "people": "2",
+}
+WEEK_FORM = {
+    "space_id": ["{space}"],
+    "monday": "2025-01-06",
+    "day_0": "1",
+    "kind_0": "interview",
+    "people_0": "1",
+}
+BARRIER_FORM = {
+    "category": "cost",
+    "space_id": ["{space}"],
+    "occurred_on": "2025-02-01",
+    "institution": "Opticien du quartier",
+    "description": "Dépassements d'honoraires demandés.",
+    "people": "1",
+}
+OBJECTIVE_FORM = {
+    "year": "2026",
+    "scope": "structure",
+    "indicator": "distinct_people",
+    "target": "30",
+}
+# A mediator outside the space picks a space that is not theirs: the form says so (422).
+OTHERS_SPACE = {"other": 422}
+
+CASES.extend(
+    [
+        Case("indicators.index", "GET", "/indicateurs", _staff(200)),
+        Case(
+            "indicators.index",
+            "GET",
+            "/indicateurs?perimetre=structure",
+            _staff(200, **STRUCTURE_ONLY),
+        ),
+        Case("indicators.index", "GET", f"/indicateurs?{SPACE_SCOPE}", _staff(200, **IN_SPACE)),
+        Case(
+            "indicators.index", "GET", "/indicateurs?cible=cycle:{cycle}", _staff(200, **IN_SPACE)
+        ),
+        *(
+            Case(
+                "indicators.export",
+                "GET",
+                f"/indicateurs.{fmt}?{SPACE_SCOPE}",
+                _staff(200, **IN_SPACE),
+            )
+            for fmt in ("csv", "ods", "xlsx", "pdf")
+        ),
+        Case(
+            "indicators.export",
+            "GET",
+            "/indicateurs.ods?perimetre=structure",
+            _staff(200, **STRUCTURE_ONLY),
+        ),
+        Case(
+            "indicators.annual_report",
+            "GET",
+            f"/indicateurs/rapport-d-activite.pdf?annee=2026&{SPACE_SCOPE}",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "indicators.annual_report",
+            "GET",
+            "/indicateurs/rapport-d-activite.pdf?annee=2026&perimetre=structure",
+            _staff(200, **STRUCTURE_ONLY),
+        ),
+        Case("indicators.threshold", "GET", "/indicateurs/seuil", _staff(200, **COORDINATION)),
+        Case(
+            "indicators.threshold",
+            "POST",
+            "/indicateurs/seuil",
+            _staff(302, **COORDINATION),
+            {"threshold": "6"},
+        ),
+        Case("indicators.log", "GET", "/activite-mediation", _staff(200)),
+        Case("indicators.log_new", "GET", "/activite-mediation/nouvelle", _staff(200)),
+        Case(
+            "indicators.log_new",
+            "POST",
+            "/activite-mediation/nouvelle",
+            _staff(302, **OTHERS_SPACE),
+            LOG_FORM,
+        ),
+        Case("indicators.log_week", "GET", "/activite-mediation/semaine", _staff(200)),
+        Case(
+            "indicators.log_week",
+            "POST",
+            "/activite-mediation/semaine",
+            _staff(302, **OTHERS_SPACE),
+            WEEK_FORM,
+        ),
+        Case(
+            "indicators.log_delete",
+            "POST",
+            "/activite-mediation/{log_entry}/supprimer",
+            _staff(302, **IN_SPACE),
+        ),
+        Case("indicators.grids_index", "GET", "/grilles", _staff(200, **STRUCTURE_ONLY)),
+        Case(
+            "indicators.grid_fill",
+            "GET",
+            "/grilles/annexe-5/remplir",
+            _staff(200, **STRUCTURE_ONLY),
+        ),
+        Case(
+            "indicators.grid_fill",
+            "GET",
+            "/grilles/annexe-6/remplir?espace={space}",
+            _staff(200, **STRUCTURE_ONLY),
+        ),
+        Case(
+            "indicators.grid_fill",
+            "POST",
+            "/grilles/annexe-5/remplir",
+            _staff(302, **STRUCTURE_ONLY),
+            {"filled_on": "2025-01-10", "diagnostic-rating": "met"},
+        ),
+        Case(
+            "indicators.grid_version",
+            "GET",
+            "/grilles/versions/{grid_version}",
+            _staff(200, **STRUCTURE_ONLY),
+        ),
+        Case(
+            "indicators.grid_compare",
+            "GET",
+            "/grilles/annexe-5/comparer?a={grid_version}&b={grid_version_later}",
+            _staff(200, **STRUCTURE_ONLY),
+        ),
+        Case("indicators.objectives_index", "GET", "/objectifs", _staff(200)),
+        Case(
+            "indicators.objectives_index",
+            "POST",
+            "/objectifs",
+            _staff(302, **STRUCTURE_ONLY),
+            OBJECTIVE_FORM,
+        ),
+        Case(
+            "indicators.objective_edit",
+            "GET",
+            "/objectifs/{objective}/modifier",
+            _staff(200, **STRUCTURE_ONLY),
+        ),
+        Case(
+            "indicators.objective_edit",
+            "POST",
+            "/objectifs/{objective}/modifier",
+            _staff(302, **STRUCTURE_ONLY),
+            OBJECTIVE_FORM,
+        ),
+        Case(
+            "indicators.objective_delete",
+            "POST",
+            "/objectifs/{objective}/supprimer",
+            _staff(302, **STRUCTURE_ONLY),
+        ),
+        Case("indicators.barriers_index", "GET", "/veille", _staff(200)),
+        *(
+            Case("indicators.barriers_export", "GET", f"/veille.{fmt}", _staff(200))
+            for fmt in ("csv", "ods", "xlsx")
+        ),
+        Case("indicators.barrier_new", "GET", "/veille/nouveau", _staff(200)),
+        Case(
+            "indicators.barrier_new",
+            "POST",
+            "/veille/nouveau",
+            _staff(302, **OTHERS_SPACE),
+            BARRIER_FORM,
+        ),
+        Case("indicators.barrier", "GET", "/veille/{barrier}", _staff(200, **IN_SPACE)),
+        Case(
+            "indicators.barrier_transmit",
+            "POST",
+            "/veille/{barrier}/transmis",
+            _staff(302, **IN_SPACE),
+            {"to": "Délégation territoriale de l'ARS", "on": "2025-03-01"},
+        ),
+        Case(
+            "indicators.barrier_close",
+            "POST",
+            "/veille/{barrier_sent}/suite",
+            _staff(302, **IN_SPACE),
+            {"outcome": "no_answer", "on": "2025-04-01"},
+        ),
+        Case(
+            "indicators.session_notes",
+            "GET",
+            "/seances/{session}/ce-qui-bloque",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "indicators.self_assessment",
+            "GET",
+            "/seances/{session}/auto-evaluation",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "indicators.self_assessment",
+            "POST",
+            "/seances/{session}/auto-evaluation",
+            _staff(302, **IN_SPACE),
+            {"moment": "t0", "statements": ["know_rights"], "prompt": "Où j'en suis"},
+        ),
+    ]
+)
+
+
+def _indicator_ids(world: World) -> dict:
+    from datetime import date
+
+    from facilitation.indicators.models import (
+        ActivityLogEntry,
+        Barrier,
+        BarrierCategory,
+        BarrierState,
+        GridLine,
+        GridName,
+        GridVersion,
+        LogKind,
+        Objective,
+        ScopeKind,
+    )
+
+    entry = ActivityLogEntry(
+        organisation_id=world.org.id,
+        space_id=world.space.id,
+        occurred_on=date(2025, 1, 3),
+        kind=LogKind.ACCOMPANIMENT,
+        people=1,
+    )
+    versions = [
+        GridVersion(
+            organisation_id=world.org.id,
+            grid=GridName.ANNEX5,
+            scope_key="structure",
+            filled_on=day,
+            lines=[GridLine(item="diagnostic", rating=rating, comment="")],
+        )
+        for day, rating in ((date(2025, 1, 1), "in_progress"), (date(2025, 6, 1), "met"))
+    ]
+    objective = Objective(
+        organisation_id=world.org.id,
+        year=2026,
+        scope_kind=ScopeKind.STRUCTURE,
+        indicator="sessions_held",
+        target=20,
+        title="20 séances",
+    )
+    barriers = [
+        Barrier(
+            organisation_id=world.org.id,
+            space_id=world.space.id,
+            occurred_on=date(2025, 1, 15),
+            category=BarrierCategory.NO_INTERPRETER,
+            institution="Urgences",
+            description="Pas d'interprète.",
+            people=1,
+            state=state,
+            transmitted_to="ARS" if state is BarrierState.TRANSMITTED else "",
+            transmitted_on=date(2025, 1, 20) if state is BarrierState.TRANSMITTED else None,
+        )
+        for state in (BarrierState.REPORTED, BarrierState.TRANSMITTED)
+    ]
+    db.session.add_all([entry, *versions, objective, *barriers])
+    db.session.commit()
+    return {
+        "log_entry": entry.id,
+        "grid_version": versions[0].id,
+        "grid_version_later": versions[1].id,
+        "objective": objective.id,
+        "barrier": barriers[0].id,
+        "barrier_sent": barriers[1].id,
+    }
+
+
+_ids_without_indicators = _ids
+
+
+def _ids(world: World) -> dict:  # the ids above, and the indicators' rows
+    return {**_ids_without_indicators(world), **_indicator_ids(world)}

@@ -81,7 +81,7 @@ def test_seed_demo_is_shaped_on_the_seeds(runner):
     }
     tronc = db.session.scalar(sa.select(Cycle).where(Cycle.title.like("Tronc commun%")))
     assert len(tronc.sessions) == 6
-    assert count(Participant) == 15
+    assert count(Participant) == 15 + 36  # the regulars, and the indicators' year of history
     assert count(Attendance) > 0
     assert count(WorkshopSession) >= 6
 

@@ -29,6 +29,7 @@ from ..participants.models import (
 from ..planning.models import PlanItem, SessionTemplate, Tool
 from ..spaces.models import Space, SpaceKind, SpaceMembership
 from ..workshops.models import Cycle, WorkshopSession
+from . import indicators as demo_indicators
 from . import reports as demo_reports
 
 PSEUDONYMS = [
@@ -250,6 +251,8 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
     project = seed_project(
         space=izards, staff=users["julien"], people=participants[11:], today=today
     )
+    spaces = {"arnaud": arnaud, "izards": izards, "douleurs": douleurs}
+    indicators = demo_indicators.seed(org, users, spaces, today, rng)
 
     def space_entry(space: Space) -> dict:
         return {
@@ -288,6 +291,7 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
             "control_url": url_for("live.control", session_id=board.session_id, _external=True),
         },
         "session_report": demo_reports.urls(reported),
+        "indicators": indicators,
     }
 
 

@@ -48,6 +48,16 @@ class ActivityForm(Form):
         default=3,
         validators=[Optional(), NumberRange(1, 10, _l("Between 1 and 10."))],
     )
+    moment = SelectField(
+        _l("When (self-assessment)"),
+        choices=[
+            SelectChoice("t0", _l("T0: start of the cycle")),
+            SelectChoice("t1", _l("T1: end of the cycle")),
+            SelectChoice("t1-professionals", _l("T1: partner professionals (guests)")),
+        ],
+        description=_l("For a self-assessment: one statement per line in the choices above."),
+        default="t0",
+    )
     left = StringField(_l("Left end (débat mouvant)"), validators=[Length(max=80)])
     right = StringField(_l("Right end (débat mouvant)"), validators=[Length(max=80)])
 
@@ -71,6 +81,13 @@ class ActivityForm(Form):
             return {"dots": self.dots.data or 3}
         if kind is ActivityKind.DEBATE:
             return {"left": self.left.data, "right": self.right.data}
+        if kind is ActivityKind.SELF_ASSESSMENT:
+            moment, _sep, audience = (self.moment.data or "t0").partition("-")
+            return {
+                "statements": [item["label"] for item in items],
+                "moment": moment,
+                "audience": audience or "participants",
+            }
         return {}
 
     def fill_from(self, activity) -> None:
@@ -88,6 +105,12 @@ class ActivityForm(Form):
         self.max_words.data = config.get("max_words", 3)
         self.dots.data = config.get("dots", 3)
         self.left.data = config.get("left", "")
+        if activity.kind is ActivityKind.SELF_ASSESSMENT:
+            self.choices.data = "\n".join(kinds.statement_text(s) for s in config["statements"])
+            audience = config.get("audience", "participants")
+            self.moment.data = config.get("moment", "t0") + (
+                "-professionals" if audience == "professionals" else ""
+            )
         self.right.data = config.get("right", "")
 
 
@@ -167,4 +190,6 @@ def answer_from_fields(kind: ActivityKind | str, fields: dict[str, list[str]]) -
         return votes
     if kind is ActivityKind.QUESTIONS:
         return _ints(fields.get("upvote", []))
+    if kind is ActivityKind.SELF_ASSESSMENT:
+        return kinds.SelfAssessment.answer_from_fields(fields)
     return None

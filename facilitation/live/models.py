@@ -37,6 +37,7 @@ class ActivityKind(enum.StrEnum):
     DEBATE = "debate"
     QUESTIONS = "questions"
     SENSECHECK = "senscheck"  # a quick 👍 / 🤔 / 👎
+    SELF_ASSESSMENT = "self_assessment"  # T0/T1 statements on a 1–5 scale (indicators)
 
 
 class ActivityStatus(enum.StrEnum):

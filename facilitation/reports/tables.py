@@ -188,6 +188,23 @@ def questions(config: dict, state: dict, results: dict) -> Table:
     return table
 
 
+def self_assessment(config: dict, state: dict, results: dict) -> Table:
+    """T0/T1 statements: how many chose each point, and the median (counts only)."""
+    from ..live import kinds
+
+    points = [f"{i} · {label}" for i, label in enumerate(kinds.AGREEMENT, start=1)]
+    table = Table([_("Statement"), *points, _("Median")])
+    for statement, row in zip(config["statements"], results["statements"], strict=True):
+        median = row["median"]
+        table.row(
+            kinds.statement_text(statement),
+            *row["counts"],
+            format_decimal(median, "#,##0.#") if median is not None else "–",
+        )
+    table.notes.append(_people(results["total"]))
+    return table
+
+
 TABLES: dict[ActivityKind, Callable[[dict, dict, dict], Table]] = {
     ActivityKind.POLL: poll,
     ActivityKind.QUIZ: quiz,
@@ -198,6 +215,7 @@ TABLES: dict[ActivityKind, Callable[[dict, dict, dict], Table]] = {
     ActivityKind.DEBATE: debate,
     ActivityKind.QUESTIONS: questions,
     ActivityKind.SENSECHECK: sense_check,
+    ActivityKind.SELF_ASSESSMENT: self_assessment,
 }
 
 

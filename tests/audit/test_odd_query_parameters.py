@@ -58,11 +58,19 @@ PATH_IDS = {
     "decision_id": "decision",
     "action_id": "action",
     "attachment_id": "attachment",
+    "entry_id": "log_entry",
+    "objective_id": "objective",
+    "version_id": "grid_version",
+    "barrier_id": "barrier",
 }
 FIXED_PATHS = {
     ("main.set_language", "code"): "fr",
     ("static", "filename"): "css/app.css",
     ("reports.session_export", "fmt"): "csv",
+    ("indicators.export", "fmt"): "csv",
+    ("indicators.barriers_export", "fmt"): "csv",
+    ("indicators.grid_fill", "grid_word"): "annexe-5",
+    ("indicators.grid_compare", "grid_word"): "annexe-5",
 }
 
 # Already percent-encoded: sent as they are.

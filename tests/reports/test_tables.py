@@ -18,6 +18,7 @@ CONFIGS = {
     ActivityKind.DEBATE: {"left": "Non", "right": "Oui"},
     ActivityKind.QUESTIONS: {},
     ActivityKind.SENSECHECK: {},
+    ActivityKind.SELF_ASSESSMENT: {"statements": [{"key": "know_rights"}], "moment": "t0"},
 }
 
 
