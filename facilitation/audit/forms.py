@@ -20,8 +20,8 @@ class JournalFilterForm(Form):
         render_kw={"autocomplete": "off"},
     )
     # No Optional() here: it would clear the "not a valid choice" error of a blank value.
-    membre = SelectField(_l("Staff member"), coerce=str)
-    action = SelectField(_l("Action"), coerce=str)
+    membre = SelectField(_l("Staff member"), coerce=str, default="")
+    action = SelectField(_l("Action"), coerce=str, default="")
     du = DateField(_l("From"), validators=[Optional()])
     au = DateField(_l("To"), validators=[Optional()])
 
