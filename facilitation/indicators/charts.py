@@ -43,7 +43,8 @@ def _svg(chart_id: str, height: int, title: str, desc: str, body: list[str]) -> 
         f'<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" '
         f'stroke="{SOFT}" stroke-width="2"/></pattern></defs>'
     )
-    return Markup(head + "".join(body) + "</svg>")  # noqa: S704 (every text escaped above)
+    # Every text in the chart went through escape() when its element was written.
+    return Markup(head + "".join(body) + "</svg>")  # noqa: S704  # nosec B704
 
 
 def _text(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import segno
 from flask import make_response, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from ...core import qr
 from .. import services
 from ..models import Project
 
@@ -31,10 +31,7 @@ def render(template: str, status: int = 200, **context):
 
 
 def qr_svg(url: str, title: str) -> Markup:
-    svg = segno.make(url, error="m").svg_inline(
-        scale=8, border=2, dark="#000", light="#fff", omitsize=True, title=title
-    )
-    return Markup(svg)  # noqa: S704 (segno's own SVG markup)
+    return qr.qr_svg(url, title=title)
 
 
 def form_list(name: str) -> list[str]:
