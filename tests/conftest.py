@@ -63,6 +63,11 @@ def make_test_config(database_url: str, instance_path, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # Broadcasts are sent within the call that changed something: what a client
+        # receives is decided before it returns, and no background broadcasting thread
+        # of this process reads the database while a test empties it (on PostgreSQL
+        # such a read deadlocked the TRUNCATE between tests).
+        "LIVE_BROADCAST_SYNC": True,
     }
     config.update(overrides)
     return config

@@ -266,15 +266,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _live_broadcast_sync(app):
-    """Live-board broadcasts sent within the request, not by a background thread."""
-    before = app.config.get("LIVE_BROADCAST_SYNC")
-    app.config["LIVE_BROADCAST_SYNC"] = True
-    yield
-    app.config["LIVE_BROADCAST_SYNC"] = before
-
-
 def _ids(world: World) -> dict:
     invitation = accounts.create_invitation(world.coordinator).invitation
     board = live.board_for_session(world.mediator, world.session)

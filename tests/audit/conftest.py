@@ -17,11 +17,3 @@ def fresh_request_globals(app):
     request_started.connect(forget, app)
     yield
     request_started.disconnect(forget, app)
-
-
-@pytest.fixture(autouse=True)
-def live_sync(app):
-    before = app.config.get("LIVE_BROADCAST_SYNC")
-    app.config["LIVE_BROADCAST_SYNC"] = True
-    yield
-    app.config["LIVE_BROADCAST_SYNC"] = before

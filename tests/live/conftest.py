@@ -27,14 +27,6 @@ from ..factories import PASSWORD
 
 
 @pytest.fixture(autouse=True)
-def live_sync(app):
-    before = app.config.get("LIVE_BROADCAST_SYNC")
-    app.config["LIVE_BROADCAST_SYNC"] = True
-    yield
-    app.config["LIVE_BROADCAST_SYNC"] = before
-
-
-@pytest.fixture(autouse=True)
 def fresh_request_globals(app):
     """Each HTTP request starts without the user and locale a previous request cached.
 
@@ -231,7 +223,7 @@ def received(sio) -> list[dict]:
 
 
 @pytest.fixture
-def sockets(app, live_sync):
+def sockets(app):
     opened = Sockets(app)
     yield opened
     opened.close()

@@ -12,14 +12,6 @@ from flask import g, request_started
 
 
 @pytest.fixture(autouse=True)
-def live_sync(app):
-    before = app.config.get("LIVE_BROADCAST_SYNC")
-    app.config["LIVE_BROADCAST_SYNC"] = True
-    yield
-    app.config["LIVE_BROADCAST_SYNC"] = before
-
-
-@pytest.fixture(autouse=True)
 def fresh_request_globals(app):
     def forget(sender, **_):
         g.pop("_login_user", None)

@@ -22,15 +22,6 @@ OUTSIDER_PHONE = "outsider-phone-key-01"  # a person of another space
 
 
 @pytest.fixture(autouse=True)
-def broadcast_sync(app):
-    """Project (and board) broadcasts sent within the call that changed something."""
-    before = app.config.get("LIVE_BROADCAST_SYNC")
-    app.config["LIVE_BROADCAST_SYNC"] = True
-    yield
-    app.config["LIVE_BROADCAST_SYNC"] = before
-
-
-@pytest.fixture(autouse=True)
 def fresh_request_globals(app):
     """Each request starts without the user and locale a previous request cached in ``g``
     (the test's app context is shared by every client; see tests/live/conftest.py)."""

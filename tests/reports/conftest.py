@@ -23,15 +23,6 @@ PSEUDONYMS = ("Colibri", "Baobab", "Tilleul", "Mimosa")
 
 
 @pytest.fixture(autouse=True)
-def live_sync(app):
-    """Live-board broadcasts sent within the call, not by a background thread."""
-    before = app.config.get("LIVE_BROADCAST_SYNC")
-    app.config["LIVE_BROADCAST_SYNC"] = True
-    yield
-    app.config["LIVE_BROADCAST_SYNC"] = before
-
-
-@pytest.fixture(autouse=True)
 def fresh_request_globals(app):
     """Each request starts without the user and locale a previous request cached in ``g``."""
 
