@@ -2,7 +2,7 @@
 text shown next to it on the page and in every export), the SQL query that computes it,
 the scopes it applies to, and the package it needs.
 
-A figure whose package is not there yet (collective projects, bilans) is declared with
+A figure whose package is not there yet (bilans) is declared with
 ``needs=`` and no query: the page shows it as "available once … are in place", never a
 crash. When the package lands, its query is written here and nowhere else.
 
@@ -21,11 +21,15 @@ from flask_babel import lazy_gettext as _l
 
 from ..live import kinds
 from . import outcomes
+from . import project_queries as pq
 from . import queries as q
 from .models import BarrierCategory, LogKind, ScopeKind
 
 ALL_SCOPES = frozenset(ScopeKind)
-SESSION_SCOPES = frozenset({ScopeKind.STRUCTURE, ScopeKind.SPACE, ScopeKind.CYCLE})
+# Figures counted on sessions: a project's are its meetings (sessions of its space).
+SESSION_SCOPES = frozenset(
+    {ScopeKind.STRUCTURE, ScopeKind.SPACE, ScopeKind.CYCLE, ScopeKind.PROJECT}
+)
 PLACE_SCOPES = frozenset({ScopeKind.STRUCTURE, ScopeKind.SPACE})  # no cycle on a log entry
 STRUCTURE_ONLY = frozenset({ScopeKind.STRUCTURE})
 
@@ -273,13 +277,27 @@ FIGURE_LIST: list[Figure] = [
     ),
     # --- the activity log ------------------------------------------------------------------
     *(_log_figure(kind) for kind in LogKind),
-    # --- collective projects and bilans (their packages come later) -------------------------
+    # --- collective projects (facilitation.projects) ----------------------------------------
     Figure(
         "projects_active",
         "projects",
         _l("Collective projects active"),
-        _l("Collective projects with a step in progress or done in the period."),
-        None,
+        _l(
+            "Collective projects accepted by the team (proposals still waiting are left out) "
+            "with something done in the period: a step done, a decision, an action or a "
+            "meeting held. A project finished during the period counts; one finished before "
+            "it does not."
+        ),
+        pq.projects_active,
+        scopes=ALL_SCOPES,
+        needs=PROJECTS,
+    ),
+    Figure(
+        "projects_finished",
+        "projects",
+        _l("Collective projects finished"),
+        _l("Collective projects marked finished in the period."),
+        pq.projects_finished,
         scopes=ALL_SCOPES,
         needs=PROJECTS,
     ),
@@ -287,8 +305,11 @@ FIGURE_LIST: list[Figure] = [
         "project_steps_done",
         "projects",
         _l("Project steps done"),
-        _l("Steps of collective projects marked done in the period."),
-        None,
+        _l(
+            "Steps of collective projects marked done in the period (a step put back to « to "
+            "do » or moved to the bin no longer counts)."
+        ),
+        pq.project_steps_done,
         scopes=ALL_SCOPES,
         needs=PROJECTS,
     ),
@@ -296,8 +317,11 @@ FIGURE_LIST: list[Figure] = [
         "project_decisions",
         "projects",
         _l("Project decisions"),
-        _l("Decisions taken by project groups in the period (a vote or a choice recorded)."),
-        None,
+        _l(
+            "Decisions taken by project groups in the period (a vote on the live board or a "
+            "choice noted as agreed), by their date."
+        ),
+        pq.project_decisions,
         scopes=ALL_SCOPES,
         needs=PROJECTS,
     ),
@@ -305,8 +329,12 @@ FIGURE_LIST: list[Figure] = [
         "project_actions",
         "projects",
         _l("Project actions"),
-        _l("Actions of collective projects carried out in the period, of every kind."),
-        None,
+        _l(
+            "Actions of collective projects carried out in the period, of every kind "
+            "(letters, events, meetings with partners, tools, testimonies…); an action "
+            "proposed from a phone counts once staff confirmed it."
+        ),
+        pq.project_actions,
         scopes=ALL_SCOPES,
         needs=PROJECTS,
     ),
@@ -314,11 +342,42 @@ FIGURE_LIST: list[Figure] = [
         "project_tools_co_built",
         "projects",
         _l("Tools co-built with the public (projects)"),
-        _l("Project actions of the kind « tool co-built with the public » done in the period."),
-        None,
+        _l(
+            "Project actions of the kind « tool co-built with the public » carried out in "
+            "the period."
+        ),
+        pq.project_tools_co_built,
         scopes=ALL_SCOPES,
         needs=PROJECTS,
     ),
+    Figure(
+        "project_participants",
+        "projects",
+        _l("Participants in collective projects"),
+        _l(
+            "Distinct participants who are members of a collective project active in the "
+            "period, counted once even if they are in several projects (staff and partner "
+            "guests are not counted; a person erased at their request is no longer counted)."
+        ),
+        pq.project_participants,
+        people=True,
+        scopes=ALL_SCOPES,
+        needs=PROJECTS,
+    ),
+    Figure(
+        "project_porteurs",
+        "projects",
+        _l("Participants who carry a project (porteurs)"),
+        _l(
+            "Distinct participants who are porteurs of a collective project active in the "
+            "period, counted once even if they carry several."
+        ),
+        pq.project_porteurs,
+        people=True,
+        scopes=ALL_SCOPES,
+        needs=PROJECTS,
+    ),
+    # --- bilans (their package comes later) ---------------------------------------------------
     Figure(
         "bilans_finalised",
         "bilans",

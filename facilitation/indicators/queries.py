@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..participants.models import Attendance, AttendanceStatus, CoAnimation, Participant
 from ..planning.models import PlanItem, Tool
+from ..projects.models import ProjectMeeting
 from ..spaces.models import Space
 from ..workshops.models import Cycle, WorkshopSession
 from .models import ActivityLogEntry, Barrier, ScopeKind
@@ -87,6 +88,11 @@ def co_person() -> sa.ColumnElement:
     )
 
 
+def meeting_sessions(project_id: int | None) -> sa.Select:
+    """Ids of the sessions that are meetings of a project: the project scope's sessions."""
+    return sa.select(ProjectMeeting.session_id).where(ProjectMeeting.project_id == project_id)
+
+
 def sessions(ctx: Context, *, since: date | None = None) -> sa.Select:
     """Held sessions of the scope (not archived), from ``since`` (default: the period's
     start) to the end of the period or today. Columns: id, starts_on, starts_at."""
@@ -98,6 +104,8 @@ def sessions(ctx: Context, *, since: date | None = None) -> sa.Select:
     start = ctx.start if since is None else since
     if start is not None:
         query = query.where(WorkshopSession.starts_on >= start)
+    if ctx.scope is ScopeKind.PROJECT:
+        return query.where(WorkshopSession.id.in_(meeting_sessions(ctx.project_id)))
     if ctx.scope is ScopeKind.CYCLE:
         return query.where(WorkshopSession.cycle_id == ctx.cycle_id)
     if ctx.scope is ScopeKind.SPACE:
@@ -321,6 +329,8 @@ def _co_animations(ctx: Context, *, since: date | None) -> sa.Select:
     )
     if since is not None:
         query = query.where(CoAnimation.occurred_on >= since)
+    if ctx.scope is ScopeKind.PROJECT:
+        return query.where(CoAnimation.session_id.in_(meeting_sessions(ctx.project_id)))
     if ctx.scope is ScopeKind.CYCLE:
         return query.where(WorkshopSession.cycle_id == ctx.cycle_id)
     if ctx.scope is ScopeKind.SPACE:
@@ -446,6 +456,8 @@ def _log_entries(ctx: Context) -> sa.Select:
     )
     if ctx.scope is ScopeKind.SPACE:
         query = query.where(ActivityLogEntry.space_id == ctx.space_id)
+    if ctx.scope not in (ScopeKind.STRUCTURE, ScopeKind.SPACE):
+        return query.where(sa.false())  # the log is kept per space: no cycle, no project
     return query
 
 
@@ -493,6 +505,8 @@ def _barriers(ctx: Context) -> sa.Select:
     )
     if ctx.scope is ScopeKind.SPACE:
         query = query.where(Barrier.space_id == ctx.space_id)
+    if ctx.scope is ScopeKind.PROJECT:
+        query = query.where(Barrier.session_id.in_(meeting_sessions(ctx.project_id)))
     if ctx.scope is ScopeKind.CYCLE:
         query = query.where(
             Barrier.session_id.in_(

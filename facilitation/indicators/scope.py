@@ -1,6 +1,7 @@
 """The period and the scope of an indicators view, read from the page's query string, and
-who may see which scope: a mediator their spaces (and their cycles), the coordinator the
-whole structure too. A space or cycle outside the actor's reach is NotFound (404)."""
+who may see which scope: a mediator their spaces (and their cycles and collective
+projects), the coordinator the whole structure too. A space, cycle or project outside the
+actor's reach is NotFound (404): the project's space decides, as everywhere else."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from flask_babel import gettext as _
 from ..accounts.models import User
 from ..core.exceptions import Forbidden, NotFound, ValidationError
 from ..core.web import parse_id
+from ..projects import services as projects
+from ..projects.models import Project
 from ..spaces import services as spaces
 from ..spaces.models import Space
 from ..workshops import services as workshops
@@ -122,9 +125,16 @@ class Scope:
     organisation_name: str
     space: Space | None = None
     cycle: Cycle | None = None
+    project: Project | None = None
 
     @property
     def label(self) -> str:
+        if self.kind is ScopeKind.PROJECT:
+            return _(
+                "Project « %(project)s » (%(space)s)",
+                project=self.project.title,
+                space=self.space.name,
+            )
         if self.kind is ScopeKind.CYCLE:
             return _(
                 "Cycle « %(cycle)s » (%(space)s)", cycle=self.cycle.title, space=self.space.name
@@ -142,7 +152,13 @@ class Scope:
         return self.cycle.id if self.cycle else None
 
     @property
+    def project_id(self) -> int | None:
+        return self.project.id if self.project else None
+
+    @property
     def key(self) -> str:
+        if self.kind is ScopeKind.PROJECT:
+            return f"project:{self.project.id}"
         if self.kind is ScopeKind.CYCLE:
             return f"cycle:{self.cycle.id}"
         if self.kind is ScopeKind.SPACE:
@@ -150,6 +166,8 @@ class Scope:
         return "structure"
 
     def args(self) -> dict[str, Any]:
+        if self.kind is ScopeKind.PROJECT:
+            return {"perimetre": "projet", "projet": self.project.id}
         if self.kind is ScopeKind.CYCLE:
             return {"perimetre": "cycle", "cycle": self.cycle.id}
         if self.kind is ScopeKind.SPACE:
@@ -159,6 +177,8 @@ class Scope:
     @property
     def target(self) -> str:
         """The value of the page's scope select."""
+        if self.kind is ScopeKind.PROJECT:
+            return f"projet:{self.project.id}"
         if self.kind is ScopeKind.CYCLE:
             return f"cycle:{self.cycle.id}"
         if self.kind is ScopeKind.SPACE:
@@ -196,6 +216,20 @@ def of_cycle(actor: User, cycle_id: int) -> Scope:
     )
 
 
+def of_project(actor: User, project_id: int) -> Scope:
+    """A collective project of the actor's spaces (its space's visibility), else NotFound."""
+    project = projects.get_project(actor, project_id)
+    if project.is_proposal:
+        raise NotFound  # a proposal waiting for staff has no figures yet
+    return Scope(
+        ScopeKind.PROJECT,
+        actor.organisation_id,
+        actor.organisation.name,
+        space=project.space,
+        project=project,
+    )
+
+
 def default_scope(actor: User) -> Scope | None:
     """The coordinator's structure; a mediator's first space (None: no space yet)."""
     if actor.is_coordinator:
@@ -205,9 +239,10 @@ def default_scope(actor: User) -> Scope | None:
 
 
 def parse_scope(actor: User, args) -> Scope | None:
-    """``perimetre=structure|espace|cycle`` with ``espace`` or ``cycle``; NotFound outside the
-    actor's spaces, Forbidden for a mediator asking for the whole structure."""
-    target = args.get("cible")  # the page's one select: "structure", "espace:3", "cycle:5"
+    """``perimetre=structure|espace|cycle|projet`` with ``espace``, ``cycle`` or ``projet``;
+    NotFound outside the actor's spaces, Forbidden for a mediator asking for the whole
+    structure."""
+    target = args.get("cible")  # the page's one select: "structure", "espace:3", "projet:5"
     if target:
         word, _sep, ident = target.partition(":")
         args = {"perimetre": word, word: ident}
@@ -217,21 +252,18 @@ def parse_scope(actor: User, args) -> Scope | None:
     kind = SCOPE_WORDS.get(word)
     if kind is ScopeKind.STRUCTURE:
         return structure(actor)
-    if kind in (ScopeKind.SPACE, ScopeKind.CYCLE):
-        name = "espace" if kind is ScopeKind.SPACE else "cycle"
-        ident = parse_id(args.get(name))
+    readers = {ScopeKind.SPACE: of_space, ScopeKind.CYCLE: of_cycle, ScopeKind.PROJECT: of_project}
+    if kind in readers:
+        ident = parse_id(args.get(word))
         if ident is None:
             raise NotFound
-        return of_space(actor, ident) if kind is ScopeKind.SPACE else of_cycle(actor, ident)
-    if kind is ScopeKind.PROJECT:
-        raise ValidationError(
-            str(definitions.PENDING[definitions.PROJECTS]).capitalize() + ".", "perimetre"
-        )
+        return readers[kind](actor, ident)
     raise NotFound
 
 
 def scope_options(actor: User) -> list[tuple[str, str, str]]:
-    """(value, label, group) for the page's scope select: what the actor may look at."""
+    """(value, label, group label) for the page's scope select: what the actor may look at
+    (a space, then its cycles, then its accepted collective projects)."""
     import sqlalchemy as sa
 
     from ..extensions import db
@@ -242,8 +274,16 @@ def scope_options(actor: User) -> list[tuple[str, str, str]]:
         options.append(("structure", _("The whole structure"), ""))
     for space in spaces.list_spaces(actor, include_archived=True):
         options.append((f"espace:{space.id}", _("Space « %(space)s »", space=space.name), ""))
+        cycles_group = _("Cycles of %(space)s", space=space.name)
         for cycle in db.session.scalars(
             sa.select(Cycle).where(Cycle.space_id == space.id).order_by(Cycle.title)
         ):
-            options.append((f"cycle:{cycle.id}", cycle.title, space.name))
+            options.append((f"cycle:{cycle.id}", cycle.title, cycles_group))
+        projects_group = _("Collective projects of %(space)s", space=space.name)
+        for project in db.session.scalars(
+            sa.select(Project)
+            .where(Project.space_id == space.id, Project.accepted_at.is_not(None))
+            .order_by(Project.title)
+        ):
+            options.append((f"projet:{project.id}", project.title, projects_group))
     return options

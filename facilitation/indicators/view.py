@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from ..accounts.models import User
 from ..core.database import utcnow
+from ..extensions import db
 from ..reports import export
 from . import barriers as barriers_service
 from . import charts, definitions, grids, objectives, outcomes, settings
@@ -38,6 +39,7 @@ def context(scope: Scope, period: Period, today: date) -> q.Context:
         scope=scope.kind,
         space_id=scope.space_id,
         cycle_id=scope.cycle_id,
+        project_id=scope.project_id,
     )
 
 
@@ -589,6 +591,9 @@ def build(actor: User, scope: Scope, period: Period, today: date) -> IndicatorsV
     )
     if scope.kind is ScopeKind.CYCLE:
         session_ids = {s.id for s in scope.cycle.sessions}
+        barriers = [b for b in barriers if b.session_id in session_ids]
+    if scope.kind is ScopeKind.PROJECT:
+        session_ids = set(db.session.scalars(q.meeting_sessions(scope.project_id)))
         barriers = [b for b in barriers if b.session_id in session_ids]
     return IndicatorsView(
         organisation_name=scope.organisation_name,

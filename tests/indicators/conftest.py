@@ -36,13 +36,34 @@ Self-assessment in A1: T0 at s1, T1 at s5, statements « steps_alone », « know
         P6's phone at T0 steps 4, P5's phone at T1 steps 2 — merged: down
         an anonymous phone at T0: steps 5 (never paired)
     partner professionals at s5 (T1, three guests): « know_public » 5, 4, 2.
+
+Collective projects (only accepted ones count; « in 2026 » is the structure's local day):
+    PA1 « Accès aux soins » (A, running, accepted 2025-10-01), meeting s3; members P1
+        (porteur), P2, P3, P4 (porteur, erased), Amina (staff), a guest.
+        steps done 2026-02-01, 2025-12-31 23:30 UTC (= 1 January 2026 in Paris: in),
+        2026-12-31 23:30 UTC (= 2027 in Paris: out), 2025-12-15 (out), one done but in the
+        bin (out), one in progress (out); decisions recorded 2026-03-10 (in), 2025-11-04
+        (out), one still being voted (out); actions letter 2026-04-01, tool 2026-05-12
+        (in), event 2026-12-20 (after today: out), a tool 2025-10-20 (out), one proposed
+        from a phone not confirmed (out), one in the bin (out).
+    PA2 « Douleurs et travail » (A, finished 2025-12-20), step done 2025-09-01, P5 porteur.
+    PA3 « Ateliers cuisine » (A, finished 2026-06-15), event 2026-06-01, P7 porteur.
+    PA4 « Jardin partagé » (A, idea, accepted 2026-02-01): nothing done yet.
+    PB1 « Logement et santé » (B, running, accepted 2026-01-05), meeting s8; step done
+        2026-03-01, decision 2026-02-20; members P3 (porteur), P8.
+    PB2 a proposal from a phone in B (not accepted) with a step done 2026-02-01.
+2026, structure: 3 active (PA1, PA3, PB1), 1 finished (PA3), 3 steps done, 2 decisions,
+    3 actions, 1 tool; participants P1, P2, P3, P7, P8 = 5 (P3 in two projects, the erased
+    P4 gone); porteurs P1, P7, P3 = 3. Space A: 2 active, 2 steps, 1 decision, 3 actions,
+    4 participants, 2 porteurs; space B: 1, 1, 1, 0, 2, 1. PA1 alone: its meeting s3 is its
+    one session held (P1, P3, P5: 3 participations).
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from flask import g, request_started
@@ -59,6 +80,19 @@ from facilitation.indicators.models import (
 from facilitation.live import services as live
 from facilitation.participants import services as participants
 from facilitation.participants.models import CoAnimation, CoAnimationKind
+from facilitation.projects.models import (
+    ActionKind,
+    Decision,
+    DecisionStatus,
+    MemberKind,
+    Project,
+    ProjectAction,
+    ProjectMeeting,
+    ProjectMember,
+    ProjectStatus,
+    Step,
+    StepState,
+)
 
 from .. import factories
 
@@ -90,6 +124,7 @@ class History:
     b1: object
     sessions: dict[str, object]
     people: dict[str, object] = field(default_factory=dict)
+    projects: dict[str, object] = field(default_factory=dict)
 
 
 def _session(cycle, name: str, day: date, *, archived: bool = False):
@@ -282,10 +317,137 @@ def build_history() -> History:
         guest = live.join(t1_board, f"guest-{n}", pseudonym=None, language="fr")
         live.submit_answer(guest, pro.id, secrets.token_hex(8), {"0": point})
 
+    h.projects = _projects(h)
+
     participants.merge(coordinator, p["P5"], p["P6"])
     participants.staff_erase(coordinator, p["P4"])
     db.session.expire_all()
     return h
+
+
+def _utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def _projects(h: History) -> dict:
+    """The collective projects of the docstring (rows written directly, dates chosen)."""
+    p, s = h.people, h.sessions
+
+    def project(key, space, title, status, accepted, finished=None):
+        row = Project(
+            organisation_id=h.org.id,
+            space_id=space.id,
+            title=title,
+            status=status,
+            accepted_at=_utc(*accepted, 9) if accepted else None,
+            finished_at=_utc(*finished, 9) if finished else None,
+            created_by_id=h.coordinator.id,
+        )
+        db.session.add(row)
+        db.session.flush()
+        out[key] = row
+        return row
+
+    def members(project_, *people_, porteurs=(), guest=False, staff=None):
+        for key in people_:
+            db.session.add(
+                ProjectMember(
+                    project_id=project_.id,
+                    kind=MemberKind.PARTICIPANT,
+                    participant_id=p[key].id,
+                    is_porteur=key in porteurs,
+                )
+            )
+        if staff is not None:
+            db.session.add(
+                ProjectMember(project_id=project_.id, kind=MemberKind.STAFF, user_id=staff.id)
+            )
+        if guest:
+            db.session.add(
+                ProjectMember(
+                    project_id=project_.id,
+                    kind=MemberKind.GUEST,
+                    guest_name="Sophie M.",
+                    guest_organisation="CCAS",
+                )
+            )
+
+    def step(project_, title, done_at=None, *, state=StepState.DONE, binned=False):
+        db.session.add(
+            Step(
+                project_id=project_.id,
+                title=title,
+                state=state,
+                done_at=done_at,
+                deleted_at=_utc(2026, 6, 1) if binned else None,
+            )
+        )
+
+    def decision(project_, day, *, voting=False):
+        db.session.add(
+            Decision(
+                project_id=project_.id,
+                status=DecisionStatus.VOTING if voting else DecisionStatus.RECORDED,
+                question="On y va ?",
+                text="" if voting else "On y va.",
+                decided_on=None if voting else day,
+            )
+        )
+
+    def action(project_, kind, day, *, confirmed=True, binned=False):
+        db.session.add(
+            ProjectAction(
+                project_id=project_.id,
+                kind=kind,
+                title=f"Action {kind.value} {day.isoformat()}",
+                happened_on=day,
+                confirmed=confirmed,
+                deleted_at=_utc(2026, 6, 1) if binned else None,
+            )
+        )
+
+    out: dict = {}
+    pa1 = project("PA1", h.a, "Accès aux soins", ProjectStatus.RUNNING, (2025, 10, 1))
+    members(pa1, "P1", "P2", "P3", "P4", porteurs=("P1", "P4"), guest=True, staff=h.mediator)
+    db.session.add(ProjectMeeting(project_id=pa1.id, session_id=s["s3"].id))
+    step(pa1, "La liste des cabinets", _utc(2026, 2, 1, 10))
+    step(pa1, "Le réveillon", _utc(2025, 12, 31, 23, 30))  # 1 January 2026 in Paris
+    step(pa1, "La Saint-Sylvestre", _utc(2026, 12, 31, 23, 30))  # 2027 in Paris
+    step(pa1, "Avant l'année", _utc(2025, 12, 15, 10))
+    step(pa1, "À la corbeille", _utc(2026, 3, 1, 10), binned=True)
+    step(pa1, "En cours", None, state=StepState.DOING)
+    decision(pa1, date(2026, 3, 10))
+    decision(pa1, date(2025, 11, 4))
+    decision(pa1, None, voting=True)
+    action(pa1, ActionKind.LETTER, date(2026, 4, 1))
+    action(pa1, ActionKind.TOOL, date(2026, 5, 12))
+    action(pa1, ActionKind.EVENT, date(2026, 12, 20))  # after « today »
+    action(pa1, ActionKind.TOOL, date(2025, 10, 20))
+    action(pa1, ActionKind.TESTIMONY, date(2026, 5, 20), confirmed=False)
+    action(pa1, ActionKind.EVENT, date(2026, 5, 1), binned=True)
+
+    pa2 = project(
+        "PA2", h.a, "Douleurs et travail", ProjectStatus.FINISHED, (2025, 6, 1), (2025, 12, 20)
+    )
+    members(pa2, "P5", porteurs=("P5",))
+    step(pa2, "Fini avant", _utc(2025, 9, 1, 10))
+    pa3 = project(
+        "PA3", h.a, "Ateliers cuisine", ProjectStatus.FINISHED, (2026, 1, 20), (2026, 6, 15)
+    )
+    members(pa3, "P7", porteurs=("P7",))
+    action(pa3, ActionKind.EVENT, date(2026, 6, 1))
+    project("PA4", h.a, "Jardin partagé", ProjectStatus.IDEA, (2026, 2, 1))
+
+    pb1 = project("PB1", h.b, "Logement et santé", ProjectStatus.RUNNING, (2026, 1, 5))
+    members(pb1, "P3", "P8", porteurs=("P3",))
+    db.session.add(ProjectMeeting(project_id=pb1.id, session_id=s["s8"].id))
+    step(pb1, "Les témoignages", _utc(2026, 3, 1, 10))
+    decision(pb1, date(2026, 2, 20))
+    pb2 = project("PB2", h.b, "Une proposition", ProjectStatus.IDEA, None)
+    members(pb2, "P8", porteurs=("P8",))
+    step(pb2, "Pas encore accepté", _utc(2026, 2, 1, 10))
+    db.session.commit()
+    return out
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from facilitation.indicators import definitions, queries, view
-from facilitation.indicators.models import ScopeKind
 from facilitation.indicators.scope import Period, of_cycle, of_space, structure
 
 from .conftest import TODAY
@@ -111,8 +110,10 @@ def test_every_figure_has_a_definition_a_query_or_a_missing_package(figure):
     assert str(figure.definition).strip()
     assert str(figure.label).strip()
     assert figure.query is not None or figure.needs is not None
-    if figure.needs:
-        assert not figure.available and figure.pending  # projects, bilans: not there yet
+    if figure.needs == definitions.BILANS:
+        assert not figure.available and figure.pending  # bilans: not there yet
+    if figure.needs == definitions.PROJECTS:
+        assert figure.available and figure.query is not None  # projects are on main
 
 
 def test_pending_figures_show_why_instead_of_a_number(history, app):
@@ -120,8 +121,7 @@ def test_pending_figures_show_why_instead_of_a_number(history, app):
         page = view.build(
             history.coordinator, structure(history.coordinator), Period.of_year(2026), TODAY
         )
-    line = page.figures["projects_active"]
+    line = page.figures["bilans_finalised"]
     assert line.shown is None
-    assert line.pending == "disponible quand les projets seront en place"  # French default
-    assert page.figures["bilans_finalised"].pending == "disponible quand les bilans seront en place"
-    assert ScopeKind.PROJECT not in {page.scope.kind}
+    assert line.pending == "disponible quand les bilans seront en place"  # French default
+    assert page.figures["projects_active"].pending is None  # computed now

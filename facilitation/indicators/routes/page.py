@@ -8,9 +8,11 @@ from flask_login import current_user
 
 from ...core.exceptions import ValidationError
 from ...core.web import attach_error, form_status
+from ...extensions import db
 from ...reports import download, pdf
 from ...workshops import services as workshops
 from .. import bp, exports, grids, settings
+from .. import queries as q
 from .. import scope as scopes
 from .. import view as views
 from ..forms import ThresholdForm
@@ -79,7 +81,10 @@ def index():
 def _upcoming(scope: scopes.Scope, day) -> list:
     """Next sessions of the scope, where a self-assessment can be prepared."""
     sessions = workshops.upcoming_sessions(current_user, day, limit=40)
-    if scope.cycle is not None:
+    if scope.project is not None:
+        meetings = set(db.session.scalars(q.meeting_sessions(scope.project.id)))
+        sessions = [s for s in sessions if s.id in meetings]
+    elif scope.cycle is not None:
         sessions = [s for s in sessions if s.cycle_id == scope.cycle.id]
     elif scope.space is not None:
         sessions = [s for s in sessions if s.cycle.space_id == scope.space.id]
