@@ -6,14 +6,20 @@ from __future__ import annotations
 import html
 
 import pytest
+import sqlalchemy as sa
 
+from facilitation.audit import services as audit
+from facilitation.audit.models import AuditEntry
 from facilitation.core.exceptions import NotFound
+from facilitation.extensions import db
 from facilitation.indicators import view
 from facilitation.indicators.models import ScopeKind
 from facilitation.indicators.scope import Period, of_cycle, of_project, of_space, structure
 
 from ..conftest import text_of
+from ..reports.readers import csv_rows, find_row, ods_sheets, xlsx_rows
 from .conftest import TODAY
+from .test_exports import pdf_text
 
 PROJECT_KEYS = (
     "projects_active",
@@ -141,3 +147,86 @@ def test_the_page_of_a_project(client, auth, history, monkeypatch):
     assert client.get(f"/indicateurs.ods?annee=2026&cible=projet:{pb1}").status_code == 404
     too_big = "/indicateurs?annee=2026&cible=projet:99999999999999999999"
     assert client.get(too_big).status_code == 404
+
+
+# --- exports, the annual report -------------------------------------------------------
+
+LABELS = {
+    "projects_active": "Projets collectifs actifs",
+    "projects_finished": "Projets collectifs terminés",
+    "project_steps_done": "Étapes de projet réalisées",
+    "project_participants": "Participant·es aux projets collectifs",
+    "project_porteurs": "Participant·es porteur·ses de projet",
+}
+
+
+def _value(rows, label):
+    row = find_row(rows, label)
+    return getattr(row[1], "value", row[1])
+
+
+def test_every_export_holds_the_project_figures_small_cells_hidden(
+    client, auth, history, monkeypatch
+):
+    import facilitation.indicators.routes.common as common
+
+    monkeypatch.setattr(common, "today", lambda: TODAY)
+    auth.login(history.coordinator)
+    query = "annee=2026&perimetre=structure"
+    files = {fmt: client.get(f"/indicateurs.{fmt}?{query}") for fmt in ("csv", "ods", "xlsx")}
+    assert all(r.status_code == 200 for r in files.values())
+    sheets = (
+        ods_sheets(files["ods"].data)["Indicateurs"],
+        xlsx_rows(files["xlsx"].data)["Indicateurs"],
+        csv_rows(files["csv"].data),
+    )
+    for rows in sheets:
+        as_text = rows is sheets[2]
+        assert _value(rows, LABELS["projects_active"]) == ("3" if as_text else 3)  # not people
+        assert _value(rows, LABELS["projects_finished"]) == ("1" if as_text else 1)
+        assert _value(rows, LABELS["project_steps_done"]) == ("3" if as_text else 3)
+        assert _value(rows, LABELS["project_participants"]) == ("5" if as_text else 5)
+        assert _value(rows, LABELS["project_porteurs"]) == "< 5"  # 3 people: hidden
+        definition = find_row(rows, LABELS["projects_active"])[2]
+        assert "propositions en attente ne comptent pas" in str(
+            getattr(definition, "value", definition)
+        )
+    pdf = client.get(f"/indicateurs.pdf?{query}")
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.data)
+    for label in LABELS.values():
+        assert label in text
+
+
+def test_the_export_of_a_project_names_it_and_counts_it_alone(client, auth, history, monkeypatch):
+    import facilitation.indicators.routes.common as common
+
+    monkeypatch.setattr(common, "today", lambda: TODAY)
+    auth.login(history.mediator)
+    pa1 = history.projects["PA1"].id
+    ods = client.get(f"/indicateurs.ods?annee=2026&cible=projet:{pa1}")
+    assert ods.status_code == 200
+    rows = ods_sheets(ods.data)["Indicateurs"]
+    assert any(
+        "Projet « Accès aux soins » (Arnaud Bernard)" in str(c.value) for r in rows for c in r
+    )
+    assert _value(rows, LABELS["projects_active"]) == 1
+    assert _value(rows, LABELS["project_steps_done"]) == 2
+    assert _value(rows, "Séances tenues") == 1  # its meeting
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == audit.EXPORT_REPORT))
+    assert entry.details["scope"] == f"project:{pa1}" and entry.actor_id == history.mediator.id
+
+
+def test_the_annual_report_holds_the_project_figures(client, auth, history, monkeypatch):
+    import facilitation.indicators.routes.common as common
+
+    monkeypatch.setattr(common, "today", lambda: TODAY)
+    auth.login(history.coordinator)
+    response = client.get("/indicateurs/rapport-d-activite.pdf?annee=2026")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert "Projets collectifs" in text
+    for label in LABELS.values():
+        assert label in text
+    assert "disponible quand les projets seront en place" not in text
+    assert "3Projets collectifs actifs" in text  # on the cover, next to the people
