@@ -45,6 +45,7 @@ from ..participants.models import (
 )
 from ..spaces.models import Space
 from ..workshops.models import Cycle, WorkshopSession
+from . import indicator_projects
 
 PEOPLE = [
     "Amandier", "Bambou", "Capucine", "Dune", "Églantine", "Figuier", "Gingembre", "Hibiscus",
@@ -297,6 +298,16 @@ def seed(
     _grids(org, coordinator, year, end)
     _objectives(org, coordinator, year, arnaud, spring)
     _barriers(org, [amina, julien], arnaud, izards, douleurs, year, end)
+    indicator_projects.seed(
+        arnaud=arnaud,
+        douleurs=douleurs,
+        staff=amina,
+        spring=sessions[spring],
+        pain=sessions[pain],
+        arnaud_people=homes[arnaud],
+        pain_people=homes[douleurs],
+        end=end,
+    )
     db.session.commit()
     args = {"annee": year}
     return {

@@ -33,6 +33,14 @@ def test_seed_demo_json_names_the_indicators_and_they_are_filled(runner, client)
     assert find_row(figures, "Personnes avec un T0 et un T1")[1].value >= 5
     assert find_row(figures, "Orientations")[1].value >= 20
     assert find_row(figures, "Dysfonctionnements signalés")[1].value >= 5
+    # the collective projects: the Izards' one, a guide finished in Arnaud Bernard, a letter
+    assert find_row(figures, "Projets collectifs actifs")[1].value >= 3
+    assert find_row(figures, "Projets collectifs terminés")[1].value >= 1
+    assert find_row(figures, "Étapes de projet réalisées")[1].value >= 5
+    assert find_row(figures, "Décisions des projets")[1].value >= 3
+    assert find_row(figures, "Actions des projets")[1].value >= 3
+    assert find_row(figures, "Outils co-construits avec le public (projets)")[1].value >= 1
+    assert find_row(figures, "Participant·es aux projets collectifs")[1].value >= 10
     assert any("Remplie le" in str(c.value) for row in ods["Grilles qualité"] for c in row)
     assert any("60 personnes distinctes" in str(c.value) for row in ods["Objectifs"] for c in row)
     mediator = demo["mediators"][0]
