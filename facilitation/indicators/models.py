@@ -136,7 +136,7 @@ class ScopeKind(enum.StrEnum):
     STRUCTURE = "structure"
     SPACE = "space"
     CYCLE = "cycle"
-    PROJECT = "project"  # once facilitation.projects exists
+    PROJECT = "project"  # a collective project (facilitation.projects)
 
 
 class Objective(TimestampMixin, db.Model):
@@ -154,6 +154,7 @@ class Objective(TimestampMixin, db.Model):
     scope_kind: Mapped[ScopeKind] = mapped_column(_enum(ScopeKind, 20))
     space_id: Mapped[int | None] = mapped_column(sa.ForeignKey("spaces.id"))
     cycle_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cycles.id"))
+    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
     indicator: Mapped[str] = mapped_column(sa.String(40))  # a key of definitions.FIGURES
     target: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(200))

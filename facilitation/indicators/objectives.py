@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from ..accounts.models import User
 from ..core.exceptions import Forbidden, NotFound, ValidationError
 from ..extensions import db
+from ..projects.models import Project
 from ..spaces import services as spaces
 from ..spaces.models import Space
 from ..workshops.models import Cycle
@@ -44,6 +45,8 @@ def list_objectives(
             query = query.where(Objective.space_id == scope.space_id)
         if scope.kind is ScopeKind.CYCLE:
             query = query.where(Objective.cycle_id == scope.cycle_id)
+        if scope.kind is ScopeKind.PROJECT:
+            query = query.where(Objective.project_id == scope.project_id)
     return list(db.session.scalars(query.order_by(Objective.year.desc(), Objective.id)))
 
 
@@ -55,6 +58,8 @@ def get_objective(actor: User, objective_id: int) -> Objective:
 
 
 def scope_of(actor: User, objective: Objective) -> scopes.Scope:
+    if objective.scope_kind is ScopeKind.PROJECT:
+        return scopes.of_project(actor, objective.project_id)
     if objective.scope_kind is ScopeKind.CYCLE:
         return scopes.of_cycle(actor, objective.cycle_id)
     if objective.scope_kind is ScopeKind.SPACE:
@@ -65,7 +70,7 @@ def scope_of(actor: User, objective: Objective) -> scopes.Scope:
 @dataclass(frozen=True)
 class ObjectiveData:
     year: int | None
-    scope: str  # "structure", "space:<id>", "cycle:<id>"
+    scope: str  # "structure", "space:<id>", "cycle:<id>", "project:<id>"
     indicator: str | None
     target: int | None
     title: str = ""
@@ -80,6 +85,8 @@ def _scope(actor: User, raw: str) -> scopes.Scope:
             return scopes.of_space(actor, int(ident))
         if kind == "cycle":
             return scopes.of_cycle(actor, int(ident))
+        if kind == "project":
+            return scopes.of_project(actor, int(ident))
     except (ValueError, NotFound):
         pass
     raise ValidationError(_("Choose the scope of the objective."), "scope")
@@ -108,6 +115,7 @@ def _apply(actor: User, objective: Objective, data: ObjectiveData) -> Objective:
     objective.scope_kind = scope.kind
     objective.space_id = scope.space_id
     objective.cycle_id = scope.cycle_id
+    objective.project_id = scope.project_id
     objective.indicator = figure.key
     objective.target = data.target
     objective.title = title or default_title(figure, data.target, scope, data.year)
@@ -153,7 +161,8 @@ def delete_objective(actor: User, objective_id: int) -> None:
 
 
 def scope_choices(actor: User) -> list[tuple[str, str]]:
-    """Scopes an objective may have: the structure, each space, each cycle."""
+    """Scopes an objective may have: the structure, each space, each cycle, each accepted
+    collective project."""
     choices = [("structure", _("The whole structure"))]
     for space in spaces.list_spaces(actor, include_archived=True):
         choices.append((f"space:{space.id}", _("Space « %(space)s »", space=space.name)))
@@ -166,10 +175,27 @@ def scope_choices(actor: User) -> list[tuple[str, str]]:
                     _("Cycle « %(cycle)s » (%(space)s)", cycle=cycle.title, space=space.name),
                 )
             )
+        for project in db.session.scalars(
+            sa.select(Project)
+            .where(Project.space_id == space.id, Project.accepted_at.is_not(None))
+            .order_by(Project.title)
+        ):
+            choices.append(
+                (
+                    f"project:{project.id}",
+                    _(
+                        "Project « %(project)s » (%(space)s)",
+                        project=project.title,
+                        space=space.name,
+                    ),
+                )
+            )
     return choices
 
 
 def scope_value(objective: Objective) -> str:
+    if objective.scope_kind is ScopeKind.PROJECT:
+        return f"project:{objective.project_id}"
     if objective.scope_kind is ScopeKind.CYCLE:
         return f"cycle:{objective.cycle_id}"
     if objective.scope_kind is ScopeKind.SPACE:

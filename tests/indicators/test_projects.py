@@ -230,3 +230,51 @@ def test_the_annual_report_holds_the_project_figures(client, auth, history, monk
         assert label in text
     assert "disponible quand les projets seront en place" not in text
     assert "3Projets collectifs actifs" in text  # on the cover, next to the people
+
+
+# --- SMART objectives of a project ---------------------------------------------------------
+
+
+def test_an_objective_of_a_project_shows_its_progress_on_that_project_only(history, app):
+    from facilitation.core.exceptions import ValidationError
+    from facilitation.indicators import objectives
+    from facilitation.indicators.objectives import ObjectiveData
+
+    pa1, pb1 = history.projects["PA1"], history.projects["PB1"]
+    objective = objectives.create_objective(
+        history.coordinator,
+        ObjectiveData(
+            year=2026, scope=f"project:{pa1.id}", indicator="project_steps_done", target=4
+        ),
+    )
+    assert "Accès aux soins" in objective.title
+    assert objectives.scope_value(objective) == f"project:{pa1.id}"
+    assert (f"project:{pa1.id}", "Projet « Accès aux soins » (Arnaud Bernard)") in (
+        objectives.scope_choices(history.coordinator)
+    )
+    with app.test_request_context():
+        page = view.build(
+            history.mediator, of_project(history.mediator, pa1.id), Period.of_year(2026), TODAY
+        )
+        other = view.build(
+            history.coordinator,
+            of_project(history.coordinator, pb1.id),
+            Period.of_year(2026),
+            TODAY,
+        )
+    (progress,) = page.objectives
+    assert progress.value.value == 2 and progress.share == 0.5
+    assert other.objectives == []  # another project's page does not show it
+    assert objectives.list_objectives(history.other_mediator) == []  # not their space
+    with pytest.raises(ValidationError) as refused:  # the activity log has no project
+        objectives.create_objective(
+            history.coordinator,
+            ObjectiveData(2026, f"project:{pa1.id}", "log_orientation", 5),
+        )
+    assert refused.value.field == "indicator"
+    with pytest.raises(ValidationError) as refused:  # a proposal is not a scope
+        objectives.create_objective(
+            history.coordinator,
+            ObjectiveData(2026, f"project:{history.projects['PB2'].id}", "projects_active", 1),
+        )
+    assert refused.value.field == "scope"
