@@ -309,14 +309,124 @@ def generate(args, db, models) -> dict:
         ],
     )
     log(f"{len(boards)} boards with a self-assessment, {len(rows)} answers")
+    projects = _projects(args, db, m, org.id, space_ids, cycles, sessions, pool, start, days, rng)
+    log(f"{projects} collective projects with their steps, decisions, actions, members")
     db.session.commit()
     return {
         "organisation_id": org.id,
         "coordinator_id": coordinator.id,
         "space_id": space_ids[0],
+        "project_id": db.session.scalar(sa.select(sa.func.min(m.Project.id))),
         "attendance_rows": len(attendance),
         "answers": len(rows),
     }
+
+
+def _projects(args, db, m, org_id, space_ids, cycles, sessions, pool, start, days, rng) -> int:
+    """``--projects`` collective projects over the spaces: each with 10 steps (7 done),
+    4 decisions, 4 actions, 6 participant members (2 porteurs) and 2 meetings (sessions of
+    one of its space's cycles); one in four finished."""
+    import sqlalchemy as sa
+
+    def insert(model, rows):
+        if rows:
+            db.session.execute(sa.insert(model.__table__), rows)
+
+    def moment(day: date) -> datetime:
+        return datetime(day.year, day.month, day.day, 11, tzinfo=UTC)
+
+    project_rows = []
+    for n in range(args.projects):
+        begun = start + timedelta(days=rng.randrange(days - 200))
+        project_rows.append(
+            {
+                "organisation_id": org_id,
+                "space_id": space_ids[n % len(space_ids)],
+                "title": f"Projet {n + 1}",
+                "aim": "",
+                "status": "finished" if n % 4 == 0 else "running",
+                "accepted_at": moment(begun),
+                "finished_at": moment(begun + timedelta(days=180)) if n % 4 == 0 else None,
+                "version": 0,
+                "created_at": moment(begun),
+            }
+        )
+    insert(m.Project, project_rows)
+    projects = db.session.execute(
+        sa.select(m.Project.id, m.Project.space_id, m.Project.accepted_at)
+    ).all()
+    cycles_of = {}
+    for cycle_id, space_id in cycles:
+        cycles_of.setdefault(space_id, []).append(cycle_id)
+    sessions_of = {}
+    for session_id, cycle_id, _day in sessions:
+        sessions_of.setdefault(cycle_id, []).append(session_id)
+    steps, decisions, actions, members, meetings, used = [], [], [], [], [], set()
+    kinds = ["letter", "event", "meeting", "tool", "testimony", "other"]
+    for project_id, space_id, accepted in projects:
+        day0 = accepted.date()
+
+        def later(most: int, day0=day0) -> date:
+            return day0 + timedelta(days=rng.randrange(most))
+
+        for i in range(10):
+            done = i < 7
+            steps.append(
+                {
+                    "project_id": project_id,
+                    "title": f"Étape {i + 1}",
+                    "needs": "",
+                    "state": "done" if done else "doing",
+                    "version": 1,
+                    "done_at": moment(later(180)) if done else None,
+                    "created_at": accepted,
+                    "updated_at": accepted,
+                }
+            )
+        for i in range(4):
+            decisions.append(
+                {
+                    "project_id": project_id,
+                    "status": "recorded",
+                    "question": f"Question {i + 1}",
+                    "text": "",
+                    "decided_on": later(180),
+                    "created_at": accepted,
+                }
+            )
+            actions.append(
+                {
+                    "project_id": project_id,
+                    "kind": rng.choice(kinds),
+                    "title": f"Action {i + 1}",
+                    "text": "",
+                    "happened_on": later(180),
+                    "confirmed": True,
+                    "created_at": accepted,
+                }
+            )
+        for n, (person_id, _key) in enumerate(rng.sample(pool[space_id], 6)):
+            members.append(
+                {
+                    "project_id": project_id,
+                    "kind": "participant",
+                    "participant_id": person_id,
+                    "guest_organisation": "",
+                    "is_porteur": n < 2,
+                    "shown_on_screen": False,
+                    "created_at": accepted,
+                }
+            )
+        free = [s for s in sessions_of[rng.choice(cycles_of[space_id])] if s not in used]
+        for session_id in free[:2]:
+            used.add(session_id)
+            meetings.append({"project_id": project_id, "session_id": session_id})
+    insert(m.Step, steps)
+    insert(m.Decision, decisions)
+    insert(m.ProjectAction, actions)
+    insert(m.ProjectMember, members)
+    insert(m.ProjectMeeting, meetings)
+    return len(projects)
 
 
 def timed(function, repeat: int) -> tuple[float, object]:
@@ -340,6 +450,7 @@ def main() -> int:
     parser.add_argument("--per-session", type=int, default=8)
     parser.add_argument("--log-entries", type=int, default=10_000)
     parser.add_argument("--barriers", type=int, default=500)
+    parser.add_argument("--projects", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -359,8 +470,8 @@ def main() -> int:
     from facilitation.accounts.models import User
     from facilitation.extensions import db
     from facilitation.indicators import models as indicator_models
-    from facilitation.indicators import view
-    from facilitation.indicators.scope import Period, of_space, structure
+    from facilitation.indicators import definitions, view
+    from facilitation.indicators.scope import Period, of_project, of_space, structure
 
     class Models:  # every model the generator writes
         pass
@@ -402,6 +513,17 @@ def main() -> int:
             page_s, _page = timed(page, args.repeat)
             whole_s, _whole = timed(lambda: figures(whole), args.repeat)
             space_s, _space = timed(lambda: figures(year, space), args.repeat)
+            project_s = projects_s = None
+            if info["project_id"] is not None:
+                project = of_project(actor, info["project_id"])
+                project_s, _project = timed(lambda: figures(year, project), args.repeat)
+
+                def project_figures():  # the structure's project figures alone
+                    db.session.expire_all()
+                    ctx = view.context(scope, year, today)
+                    return [f.query(ctx) for f in definitions.FIGURE_LIST if f.group == "projects"]
+
+                projects_s, _values = timed(project_figures, args.repeat)
 
             def count_star():
                 return db.session.scalar(sa.text("SELECT count(*) FROM attendances"))
@@ -432,6 +554,7 @@ def main() -> int:
             "self_assessment_answers": info["answers"],
             "activity_log_entries": args.log_entries,
             "barriers": args.barriers,
+            "projects": args.projects,
         },
         "generated_s": round(generated_s, 2),
         "repeat": args.repeat,
@@ -440,6 +563,8 @@ def main() -> int:
             "structure_year_page": round(page_s, 4),
             "structure_five_years_figures": round(whole_s, 4),
             "one_space_year_figures": round(space_s, 4),
+            "one_project_year_figures": project_s and round(project_s, 4),
+            "structure_year_project_figures_alone": projects_s and round(projects_s, 4),
         },
         "reference_s": {
             "select_count_attendances": round(count_s, 5),
@@ -458,6 +583,9 @@ def main() -> int:
                 "new_people",
                 "co_animations",
                 "t1_people_paired",
+                "projects_active",
+                "project_steps_done",
+                "project_porteurs",
                 "barriers_recorded",
             )
         },
