@@ -469,8 +469,8 @@ def main() -> int:
     from facilitation import models as app_models
     from facilitation.accounts.models import User
     from facilitation.extensions import db
-    from facilitation.indicators import models as indicator_models
     from facilitation.indicators import definitions, view
+    from facilitation.indicators import models as indicator_models
     from facilitation.indicators.scope import Period, of_project, of_space, structure
 
     class Models:  # every model the generator writes
