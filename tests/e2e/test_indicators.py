@@ -177,3 +177,41 @@ def test_a_mediator_puts_a_t0_on_the_board_and_a_phone_answers_it(
     phone.get_by_role("button", name=french("Send")).click()
     expect(phone.locator(".receipt")).to_contain_text("✓")
     assert phone.js_errors == [], phone.js_errors
+
+
+@pytest.mark.parametrize("viewport", VIEWPORT_NAMES)
+def test_a_mediator_opens_the_indicators_of_their_project_not_another_spaces(
+    open_page, live_server, screenshot, viewport
+):
+    """Julien picks the Izards' project « Logement et santé » in the scope select; Amina,
+    of other spaces, does not find it (404)."""
+    demo = live_server.demo
+    year = demo["indicators"]["year"]
+    project_id = demo["project"]["id"]
+    julien, amina = demo["mediators"][1], demo["mediators"][0]
+    page = open_page(viewport)
+    log_in(page, demo["login_url"], julien["email"], julien["password"])
+    page.wait_for_url(live_server.url("/tableau-de-bord"))
+    page.goto(live_server.url(f"/indicateurs?annee={year}"))
+    page.select_option("select[name=cible]", f"projet:{project_id}")
+    page.get_by_role("button", name=french("Show")).click()
+    page.wait_for_url(re.compile(rf"/indicateurs\?.*cible=projet%3A{project_id}"))
+    expect(page.locator("h1")).to_contain_text("Projet « Logement et santé » (Les Izards)")
+    expect(page.locator("#figure-projects_active")).to_contain_text(
+        "les propositions en attente ne comptent pas"  # its definition, next to it
+    )
+    assert figure_value(page, "projects_active") == "1"
+    assert int(figure_value(page, "project_steps_done")) >= 3
+    assert figure_value(page, "project_decisions") == "2"
+    check_page(page, viewport, "indicateurs-projet", screenshot)
+    page.context.clear_cookies()
+
+    other = open_page(viewport)
+    log_in(other, demo["login_url"], amina["email"], amina["password"])
+    other.wait_for_url(live_server.url("/tableau-de-bord"))
+    response = other.goto(live_server.url(f"/indicateurs?annee={year}&cible=projet:{project_id}"))
+    assert response.status == 404
+    expect(other.locator("main")).to_contain_text("introuvable")
+    other.goto(live_server.url(f"/indicateurs?annee={year}"))
+    assert other.locator("select[name=cible] option[value^='projet:']").count() >= 1  # hers
+    assert other.locator(f"select[name=cible] option[value='projet:{project_id}']").count() == 0
