@@ -140,6 +140,8 @@ def test_the_page_of_a_project(client, auth, history, monkeypatch):
     body = html.unescape(client.get("/indicateurs?annee=2026").get_data(as_text=True))
     assert f'value="projet:{pa1}"' in body and f'value="projet:{pb1}"' not in body
     assert "Projets collectifs de Arnaud Bernard" in body
+    project_page = client.get(f"/projets/{pa1}").get_data(as_text=True)
+    assert f"/indicateurs?cible=projet:{pa1}" in project_page  # from the project's page
     # another space's project: 404 in French, on the page and for every file
     refused = client.get(f"/indicateurs?annee=2026&perimetre=projet&projet={pb1}")
     assert refused.status_code == 404
