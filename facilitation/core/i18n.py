@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale
+from markupsafe import Markup
 
 LANG_COOKIE = "lang"
 
@@ -23,8 +24,16 @@ def text_direction() -> str:
     return "rtl" if str(get_locale()) in current_app.config["RTL_LANGUAGES"] else "ltr"
 
 
+def bdi(value) -> Markup:
+    """User content isolated from the text around it (``<bdi>``): an Arabic pseudonym or a
+    French theme inside a sentence of the other direction keeps its own order."""
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
 def init_app(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
+
+    app.add_template_filter(bdi, "bdi")
 
     @app.context_processor
     def _i18n_context():
@@ -32,4 +41,6 @@ def init_app(app: Flask, babel: Babel) -> None:
             "current_locale": str(get_locale()),
             "text_direction": text_direction(),
             "languages": app.config["LANGUAGES"],
+            # The phone chose its language (the join pages ask it first otherwise).
+            "language_chosen": request.cookies.get(LANG_COOKIE) in app.config["LANGUAGES"],
         }
