@@ -12,6 +12,9 @@ LANGUAGE_LINKS = re.compile(
 )
 
 
+ALL_LANGUAGES = {"fr": "ltr", "en": "ltr", "ar": "rtl", "ro": "ltr", "fa": "rtl", "ti": "ltr"}
+
+
 def _first_step(html: str) -> str:
     match = re.search(r'<section class="language-first".*?</section>', html, re.S)
     return match.group(0) if match else ""
@@ -25,8 +28,9 @@ def test_the_join_pages_ask_the_language_first_each_in_its_own_script(client, bo
         # Before the code / the pseudonym.
         assert html.index("language-first") < html.index("<form")
         links = dict(LANGUAGE_LINKS.findall(step))
-        assert links == {"fr": "ltr", "en": "ltr", "ar": "rtl"}
-        assert ">العربية</a>" in step and ">English</a>" in step and ">Français</a>" in step
+        assert links == ALL_LANGUAGES
+        for label in ("Français", "English", "العربية", "Română", "دری", "ትግርኛ"):
+            assert f">{label}</a>" in step, label
     # The code box does not take the focus from the language question.
     assert "autofocus" not in client.get("/j").get_data(as_text=True)
 
@@ -48,7 +52,7 @@ def test_every_participant_page_can_change_the_language(app, client, world, boar
         html = client.get(path).get_data(as_text=True)
         footer = html.split('<footer class="site-footer">', 1)[1]
         found = dict(LANGUAGE_LINKS.findall(footer))
-        assert found == {"fr": "ltr", "en": "ltr", "ar": "rtl"}, path
+        assert found == ALL_LANGUAGES, path
         assert 'href="/credits"' in footer
     assert "next=/j/" + board.join_code in client.get(f"/j/{board.join_code}").get_data(
         as_text=True
@@ -78,3 +82,20 @@ def test_a_french_theme_in_an_arabic_sentence_on_moi_is_isolated(app):
             "{{ _('Came to “%(theme)s”', theme=label|bdi) }}", label="Santé <et> droits"
         )
     assert html == "Présent·e à «\xa0<bdi>Santé &lt;et&gt; droits</bdi>\xa0»"
+
+
+def test_staff_pages_offer_only_the_staff_languages_and_stay_in_one(client, auth, world):
+    client.get("/langue/ti?next=/j")
+    assert '<html lang="ti" dir="ltr">' in client.get("/j").get_data(as_text=True)
+    auth.login(world.mediator)
+    html = client.get("/tableau-de-bord").get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in html  # not half-English, half-Tigrinya
+    footer = html.split('<footer class="site-footer">', 1)[1]
+    assert dict(LANGUAGE_LINKS.findall(footer)) == {"fr": "ltr", "en": "ltr", "ar": "rtl"}
+
+
+def test_a_phone_in_dari_reads_right_to_left_in_its_language(client, board):
+    client.get("/langue/fa?next=/j")
+    html = client.get("/j").get_data(as_text=True)
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "داخل یک جلسه شوید" in html  # "Join a session"
