@@ -110,3 +110,20 @@ def test_machine_translations_say_they_await_a_speaker(language):
     header = (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").read_text("utf-8")
     assert "à relire par un·e locuteur·rice" in header.split('msgid ""', 1)[0]
     assert f"`{language}`" in (ROOT / "docs" / "languages.md").read_text("utf-8")
+
+
+# Wording on phone pages (FALC): no point médian, and none of these words.
+FALC_AVOIDED = ("·", "facultatif", "gommette", "définitivement")
+
+
+def test_french_participant_strings_follow_easy_to_read_rules():
+    with (TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    found = {}
+    for msgid in participant_strings():
+        strings = catalog.get(msgid).string
+        for text in strings if isinstance(strings, tuple) else (strings,):
+            words = [word for word in FALC_AVOIDED if word in text]
+            if words:
+                found[msgid] = (text, words)
+    assert found == {}
