@@ -27,7 +27,8 @@ import re
 import threading
 from typing import Any
 
-from flask import Flask, Response, current_app, send_from_directory
+from flask import Flask, Response, current_app, request, send_from_directory
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
 
@@ -116,7 +117,20 @@ def serve_static(filename: str) -> Response:
     return response
 
 
+class _StaticFreeSessionInterface(SecureCookieSessionInterface):
+    """The session is never saved on a static file's answer: Flask-Login reads the session
+    after every request, which would add ``Vary: Cookie``, and browsers key their cache
+    on it: a rotated session cookie would make them download every file again."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("STATIC_HASHED_NAMES", True)
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = _StaticFreeSessionInterface()
     app.url_defaults(_add_hash)
     app.view_functions["static"] = serve_static

@@ -87,3 +87,14 @@ def test_url_for_static_gives_hashed_names_for_every_asset(app):
             url = url_for("static", filename=name)
             plain, digest = static_files.split_hashed(url.removeprefix("/static/"))
             assert plain == name and digest, url
+
+
+def test_static_files_do_not_vary_with_the_cookies_of_a_logged_in_member(client, auth, world):
+    """A browser keys its cache on Vary: with `Cookie` there, a rotated session cookie
+    would make the phone or the computer download every file again."""
+    url = _hashed_css_url(client)
+    auth.login(world.mediator)
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert "cookie" not in response.headers.get("Vary", "").lower()
+    assert "Set-Cookie" not in response.headers
