@@ -24,6 +24,8 @@ def picker():
         "total": len(catalogue()),
     }
     if is_htmx():
+        # The picker page's own search shows the emoji to copy; a form's picker does not.
+        context["copyable"] = request.args.get("copy") == "1"
         return render_template("pictograms/_results.html", **context)
     return render_template("pictograms/picker.html", **context)
 

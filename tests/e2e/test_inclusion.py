@@ -85,3 +85,19 @@ def test_the_credits_page_is_reachable_from_a_phone_and_accessible(new_page, pag
     phone.locator("footer a[href='/credits']").click()
     expect(phone.locator("main")).to_contain_text("CC BY-SA 4.0")
     assert_accessible(phone, "the credits page")
+
+
+def test_the_pictogram_picker_searches_in_french_as_you_type(
+    new_page, pages, server, mediator_state, screenshot
+):
+    page = new_page(storage_state=mediator_state, viewport={"width": 1280, "height": 800})
+    pages.append(page)
+    page.goto(server.url("/pictogrammes"))
+    page.locator("#picto-q").fill("hopi")
+    results = page.locator("#picto-results label")
+    expect(results.filter(has_text="hôpital")).to_have_count(1)
+    expect(results).to_have_count(2)  # "None" and hôpital
+    results.filter(has_text="hôpital").click()
+    expect(page.locator("input[name=icon][value='🏥']")).to_be_checked()
+    assert_accessible(page, "the pictogram picker")
+    screenshot(page, "desktop", "picker")

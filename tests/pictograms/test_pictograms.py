@@ -111,3 +111,19 @@ def test_the_picker_never_fails_on_odd_input(client, auth, world):
         response = client.get(f"/pictogrammes?q={query}&icon={query}")
         assert response.status_code == 200, query
         assert "<script>" not in response.get_data(as_text=True).split("<main", 1)[1]
+
+
+def test_the_picker_page_gives_the_emoji_to_copy_into_a_choice(client, auth, world):
+    auth.login(world.mediator)
+    html = client.get("/pictogrammes?q=bus").get_data(as_text=True)
+    assert 'class="picto-char" readonly value="🚌"' in html
+    fragment = client.get("/pictogrammes?q=bus&copy=1", headers={"HX-Request": "true"})
+    assert 'value="🚌" aria-label=' in fragment.get_data(as_text=True)
+    plain = client.get("/pictogrammes?q=bus", headers={"HX-Request": "true"})
+    assert "picto-char" not in plain.get_data(as_text=True)
+
+
+def test_the_activity_form_links_to_the_picker(client, auth, world):
+    auth.login(world.mediator)
+    html = client.get(f"/seances/{world.session.id}/tableau").get_data(as_text=True)
+    assert 'href="/pictogrammes" target="_blank"' in html
