@@ -99,5 +99,8 @@ def test_the_pictogram_picker_searches_in_french_as_you_type(
     expect(results).to_have_count(2)  # "None" and hôpital
     results.filter(has_text="hôpital").click()
     expect(page.locator("input[name=icon][value='🏥']")).to_be_checked()
+    expect(page.locator("#picto-results .picto-char")).to_have_count(1)  # to copy
+    expect(page.locator("#picto-results .picto-char")).to_be_visible()
+    assert_no_horizontal_scroll(page, "the pictogram picker")
     assert_accessible(page, "the pictogram picker")
     screenshot(page, "desktop", "picker")
