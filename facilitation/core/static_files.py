@@ -108,8 +108,9 @@ def serve_static(filename: str) -> Response:
     response = send_from_directory(folder, plain, max_age=0, conditional=True)
     # Read into memory (static files are small): Flask-Compress streams a streamed answer
     # with zstd, br or deflate only, so a phone that accepts only gzip would get it raw.
-    response.direct_passthrough = False
-    response.set_data(response.get_data())
+    if response.status_code == 200:  # not a 304, nor a 206 for a Range request
+        response.direct_passthrough = False
+        response.set_data(response.get_data())
     if digest is not None and digest == current:
         response.headers["Cache-Control"] = IMMUTABLE
     else:

@@ -98,3 +98,9 @@ def test_static_files_do_not_vary_with_the_cookies_of_a_logged_in_member(client,
     assert response.status_code == 200
     assert "cookie" not in response.headers.get("Vary", "").lower()
     assert "Set-Cookie" not in response.headers
+
+
+def test_a_range_request_still_gets_its_range(client):
+    response = client.get("/static/css/app.css", headers={"Range": "bytes=0-9"})
+    assert response.status_code == 206
+    assert len(response.data) == 10
