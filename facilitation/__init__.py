@@ -38,7 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from . import models  # noqa: F401  (every table in the metadata)
-    from .core import database, i18n, security, web
+    from .core import database, i18n, security, static_files, web
 
     app.url_map.converters["int"] = web.BoundedIntConverter  # before any route is added
 
@@ -66,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # cors_allowed_origins left to None: only this site's own pages may connect.
     )
     compress.init_app(app)
+    static_files.init_app(app)  # hashed names, immutable caching
 
     from .accounts import bp as accounts_bp
     from .accounts import login as _login  # noqa: F401  (registers the user loader)
@@ -94,9 +95,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(indicators_bp)
     live_events.init_app(app)
 
-    from . import projects
+    from . import pictograms, projects
 
     projects.init_app(app)
+    pictograms.init_app(app)
 
     from .core import errors
 

@@ -115,8 +115,19 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # a workshop can last all afternoon
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Paris"),
-        "LANGUAGES": {"fr": "Français", "en": "English", "ar": "العربية"},
-        "RTL_LANGUAGES": {"ar"},
+        # Each language written in its own script. Romanian, Dari (Babel's "fa": CLDR has no
+        # Dari locale) and Tigrinya: participant pages only, machine translations to be
+        # reviewed (docs/languages.md); staff pages stay in STAFF_LANGUAGES.
+        "LANGUAGES": {
+            "fr": "Français",
+            "en": "English",
+            "ar": "العربية",
+            "ro": "Română",
+            "fa": "دری",
+            "ti": "ትግርኛ",
+        },
+        "STAFF_LANGUAGES": ("fr", "en", "ar"),
+        "RTL_LANGUAGES": {"ar", "fa"},
         "INVITATION_VALID_DAYS": 14,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Retention periods of `flask purge` (docs/privacy.md says why these).

@@ -73,6 +73,8 @@ CASES = [
     Case("main.set_language", "GET", "/langue/en", {r: 302 for r in ROLES}),
     Case("main.health", "GET", "/sante", {r: 200 for r in ROLES}),
     Case("static", "GET", "/static/css/app.css", {r: 200 for r in ROLES}),
+    Case("pictograms.credits", "GET", "/credits", _public(200), public=True),
+    Case("pictograms.picker", "GET", "/pictogrammes?q=sante", _staff(200)),
     Case(
         "accounts.login",
         "GET",

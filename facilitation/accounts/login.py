@@ -34,8 +34,8 @@ def _load_user(login_token: str):
 @bp.before_app_request
 def _enrolment_first():
     """The structure requires two-factor authentication: enrol before anything else."""
-    if request.endpoint in _WHILE_ENROLLING or request.endpoint is None:
-        return None
+    if request.endpoint in _WHILE_ENROLLING or request.endpoint in (None, "static"):
+        return None  # static files: no user loaded, no database query
     if not current_user.is_authenticated or not sessions.must_enrol():
         return None
     target = url_for("accounts.two_factor_setup")

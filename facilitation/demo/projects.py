@@ -189,7 +189,7 @@ def seed_project(*, space: Space, staff: User, people: list[Participant], today)
             text="On écrit une lettre commune au bailleur, signée par le groupe.",
             snapshot={
                 "kind": "senscheck",
-                "labels": ["👍 D'accord", "🤔 Pas encore sûr·e", "👎 Pas d'accord"],
+                "labels": ["👍 D'accord", "🤔 Je ne sais pas encore", "👎 Pas d'accord"],
                 "results": {"total": 7, "counts": [6, 1, 0]},
             },
             participant_count=7,

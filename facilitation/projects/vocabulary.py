@@ -31,11 +31,12 @@ BUILT_IN_KEYS = frozenset(d.key for d in BUILT_IN)
 # Pictograms the coordinator can give a new determinant.
 ICONS = "🏠 ✊ 🩺 📄 🍎 🌳 ➕ 💶 🚌 🧠 👶 🧓 💼 🗣️ 🤝 ♿".split(" ")  # noqa: SIM905 (one line)
 
-# Steps: pictogram, colour class and word — never colour alone.
+# Steps: pictogram, colour class and word — never colour alone. Shown as OpenMoji images
+# (``pictogram()`` in templates), so they look the same on every phone.
 STEP_STATES = (
-    (StepState.TODO, "○", _l("To do")),
-    (StepState.DOING, "◐", _l("In progress")),
-    (StepState.DONE, "✓", _l("Done")),
+    (StepState.TODO, "⚪", _l("To do")),
+    (StepState.DOING, "🚧", _l("In progress")),
+    (StepState.DONE, "✅", _l("Done")),
 )
 STEP_ICONS = {state: icon for state, icon, _label in STEP_STATES}
 STEP_LABELS = {state: label for state, _icon, label in STEP_STATES}

@@ -44,7 +44,7 @@ def test_a_sense_check_table_counts_each_answer_with_its_pictogram(app):
         table = _table(ActivityKind.SENSECHECK, answers=[0, 0, 2])
     assert [[cell.value for cell in row[:2]] for row in table.rows] == [
         ["👍 D’accord", 2],
-        ["🤔 Pas encore sûr·e", 0],
+        ["🤔 Je ne sais pas encore", 0],
         ["👎 Pas d’accord", 1],
     ]
 

@@ -13,7 +13,9 @@
   var t = function (k) { return body.getAttribute("data-t-" + k) || ""; };
   var $ = function (s) { return document.querySelector(s); };
   var socket = io("/live", { auth: { code: code, role: role, key: root.getAttribute("data-live-key") } });
-  // Connection state on the root element (styles and browser tests can follow it).
+  // Connection state on the root element (styles and browser tests can follow it):
+  // "connecting" until the first connection, then "connected" / "disconnected".
+  root.setAttribute("data-live-socket", "connecting");
   socket.on("connect", function () { root.setAttribute("data-live-socket", "connected"); });
   socket.on("disconnect", function () { root.setAttribute("data-live-socket", "disconnected"); });
   // A refusal by the server is final (see docs/realtime.md §4.1), except "rate_limited":
@@ -41,9 +43,10 @@
       var r = $("[data-receipt]");
       if (r) { r.textContent = text; r.className = "receipt" + (ok ? " receipt-ok" : ""); }
     };
+    var inflight = {}; // outbox ids being sent over HTTP right now (client_id)
     var send = function (id) {
       var item = outbox[id];
-      if (!item || !socket.connected) return;
+      if (!item || !socket.connected || inflight[id] === item.payload.client_id) return;
       socket.timeout(8000).emit(item.event, item.payload, function (err, ack) {
         // A newer submission for the same activity replaced this one: its own ack will come.
         var current = outbox[id] && outbox[id].payload.client_id === item.payload.client_id;
@@ -60,6 +63,34 @@
       });
     };
     var flush = function () { Object.keys(outbox).forEach(send); };
+    var line = $("[data-connection]");
+    var offline = function () { return navigator.onLine === false; };
+    var showLine = function (text) { if (line) { line.textContent = text; line.hidden = !text; } };
+    var swap = function (html) {
+      var el = $("#activity");
+      if (!el) return;
+      if (window.htmx && htmx.swap) htmx.swap(el, html, { swapStyle: "outerHTML" }); else el.outerHTML = html;
+    };
+    // The socket is not up yet (a slow network right after the page loads, or reconnecting):
+    // the same fields go to the plain form's route over HTTP. Stored answers are not sent
+    // twice: the server keeps one answer per client_id, and the outbox forgets it here.
+    var post = function (id, url, data) {
+      var item = outbox[id];
+      inflight[id] = item.payload.client_id;
+      var current = function () { return outbox[id] && outbox[id].payload.client_id === item.payload.client_id; };
+      fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "HX-Request": "true" } })
+        .then(function (r) { return r.text().then(function (html) { return { status: r.status, html: html }; }); })
+        .then(function (res) {
+          delete inflight[id];
+          if (res.status !== 200 && res.status !== 422) { send(id); return; } // kept for the socket
+          if (!current()) return;
+          delete outbox[id]; save(); swap(res.html);
+          if (res.status === 200) say(t("received"), true);
+        }, function () {
+          delete inflight[id];
+          if (current()) { say(t(offline() ? "offline" : "connecting")); send(id); }
+        });
+    };
     document.addEventListener("submit", function (ev) {
       var form = ev.target.closest("[data-live-form]");
       if (!form) return;
@@ -74,11 +105,14 @@
       outbox[id] = { event: kind, payload: payload }; save();
       form.querySelector("[name=client_id]").value = uid(); // a later change is a new submission
       if (kind === "contribute") form.reset();
-      if (socket.connected) { say(t("sending")); send(id); } else { say(t("offline")); }
+      if (socket.connected) { say(t("sending")); send(id); }
+      else if (offline()) { say(t("offline")); }
+      else { say(t("sending")); post(id, form.action, data); }
     }, true);
-    var line = $("[data-connection]");
-    socket.on("connect", function () { if (line) line.hidden = true; flush(); });
-    socket.on("disconnect", function () { if (line) { line.textContent = t("offline"); line.hidden = false; } });
+    socket.on("connect", function () { showLine(""); flush(); });
+    socket.on("disconnect", function () { showLine(t(offline() ? "offline" : "connecting")); });
+    window.addEventListener("offline", function () { if (!socket.connected) showLine(t("offline")); });
+    window.addEventListener("online", function () { if (!socket.connected) showLine(t("connecting")); });
     socket.on("state", function (s) {
       var el = $("#activity");
       var current = el && el.getAttribute("data-activity");
@@ -111,6 +145,46 @@
       });
     });
     socket.on("results", refresh);
+    // The keyboard stays where it was: after a command (or a refresh) replaces the panel,
+    // focus goes back to the same command's button, or the one that replaced it (close →
+    // open…), and the new state is read out once in a polite live region.
+    var partner = { open: "close", close: "open", reveal: "hide", hide: "reveal" };
+    var focusKey = null, announce = false;
+    var keyOf = function (el) {
+      var form = el && el.closest && el.closest("#panel form");
+      var action = form && form.querySelector("input[name=action]");
+      if (!action) return null;
+      return { action: action.value, field: el.name || (el.tagName === "BUTTON" ? "" : null) };
+    };
+    document.body.addEventListener("htmx:beforeSwap", function (ev) {
+      if (!ev.detail.target || ev.detail.target.id !== "panel") return;
+      var a = document.activeElement;
+      focusKey = a && a.closest && a.closest("#panel") ? keyOf(a) : null;
+      announce = !!(ev.detail.requestConfig && ev.detail.requestConfig.verb === "post");
+    });
+    document.body.addEventListener("htmx:afterSettle", function (ev) {
+      var panel = $("#panel");
+      if (!panel || !ev.detail.elt || (ev.detail.elt !== panel && ev.detail.elt.id !== "panel")) return;
+      if (focusKey) {
+        var find = function (action) {
+          var input = panel.querySelector("form input[name=action][value='" + action + "']");
+          var form = input && input.closest("form");
+          return form && form.querySelector(focusKey.field ? "[name='" + focusKey.field + "']" : "button[type=submit]");
+        };
+        var target = find(focusKey.action) || (partner[focusKey.action] && find(partner[focusKey.action])) ||
+          panel.querySelector(".controls button[type=submit]");
+        if (target) target.focus();
+        focusKey = null;
+      }
+      if (announce) {
+        var live = $("[data-panel-announce]");
+        var parts = [".panel-prompt", ".meta", ".flash-error"].map(function (sel) {
+          var el = panel.querySelector(sel); return el ? el.textContent.replace(/\s+/g, " ").trim() : "";
+        }).filter(Boolean);
+        if (live) live.textContent = parts.join(". ");
+        announce = false;
+      }
+    });
     // Not the broadcast's HTML: its forms carry CSRF tokens made outside this session
     // (refused with 400). The panel, fetched in this session, has the list of people.
     socket.on("presence", refresh);
