@@ -58,9 +58,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app, babel)
     security.init_app(app, talisman)
     login_manager.init_app(app)
+    from .core import health
+
+    queue = health.message_queue(app)  # Redis: a listener client without socket_timeout
     socketio.init_app(
         app,
         message_queue=app.config.get("REDIS_URL"),
+        **({"client_manager": queue} if queue is not None else {}),
         channel=app.config["SOCKETIO_CHANNEL"],
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         # cors_allowed_origins left to None: only this site's own pages may connect.

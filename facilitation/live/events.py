@@ -10,6 +10,7 @@ even a packet, with one warning line).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 
@@ -17,6 +18,7 @@ from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..accounts import sessions as staff_sessions
 from ..core.exceptions import NotFound
@@ -39,6 +41,8 @@ DEVICE_COOKIE = "fac_device"
 ROLES = ("participant", "screen", "control")
 CLIENT_EVENTS = frozenset({"answer", "contribute", "sync", "control"})
 log = logging.getLogger(__name__)
+# Refused as retry-able ``unavailable``: connection lost, server restarting, pool timeout.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def _refusal(code: str, message: str) -> dict:
@@ -63,6 +67,19 @@ def acked(handler=None, *, optional: bool = False):
         except Refused as refused:
             db.session.rollback()
             return _refusal(refused.code, refused.message)
+        except DATABASE_UNAVAILABLE:
+            # The database is restarting or unreachable: nothing was stored, the phone's
+            # outbox sends it again (same client_id); the pool reconnects by itself
+            # (pool_pre_ping). Not a bug: one warning line, no traceback.
+            with contextlib.suppress(Exception):
+                db.session.rollback()
+            log.warning(
+                "live: the database is unavailable; %s refused, to be resent", handler.__name__
+            )
+            return _refusal(
+                "unavailable",
+                _("The server is busy for a moment. Your answer will be sent again."),
+            )
         except Exception:
             db.session.rollback()
             log.exception("live event failed")
