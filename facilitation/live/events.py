@@ -109,6 +109,15 @@ def _participant() -> LiveParticipant:
     return participant
 
 
+def _phone() -> services.Phone:
+    """The participant of this socket as known since connect: no SELECT per answer (the
+    answer's statement itself checks that the participant still exists)."""
+    info = _connection()
+    if not info.get("participant_id"):
+        raise Refused("not_joined", _("Join the session first."))
+    return services.Phone(info["participant_id"], info["board_id"])
+
+
 def _board() -> Board:
     board_id = _connection().get("board_id")
     board = db.session.get(Board, board_id) if board_id else None
@@ -283,7 +292,7 @@ class LiveNamespace(Namespace):
     @acked
     def on_answer(self, data):
         payload = payloads.payload(data)
-        participant = _participant()
+        participant = _phone()
         if not participant_limiter.allow(participant.id):
             raise _slow_down()
         value = payload.get("value")
