@@ -18,7 +18,8 @@ import hashlib
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 (pg_dump and pg_restore: argument lists, no shell)
+# pg_dump and pg_restore only: a fixed executable, argument lists, no shell.
+import subprocess  # nosec B404
 from pathlib import Path
 
 import sqlalchemy as sa
