@@ -18,7 +18,6 @@ import hashlib
 import os
 import shutil
 import sqlite3
-# pg_dump and pg_restore only: a fixed executable, argument lists, no shell.
 import subprocess  # nosec B404
 from pathlib import Path
 
