@@ -20,7 +20,9 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -346,3 +348,130 @@ def test_redis_restarted_mid_session_live_updates_resume_and_nothing_is_lost(
     report("Redis restarted", {"resumed_after_s": outcome.get("resumed_after_s")})
     assert outcome["resumed_after_s"] is not None and outcome["resumed_after_s"] < 5 + 1
     assert len(stored(two_processes["database"], outcome["poll_id"])) == 2
+
+
+# --- PostgreSQL restarted mid-burst (a throwaway cluster of this test) ----------------------
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return found[-1].parent if found else None
+
+
+@contextlib.contextmanager
+def own_postgresql():
+    """initdb a cluster in a temporary directory, on a free loopback port; never the
+    machine's PostgreSQL. As root, it runs as the ``postgres`` user (PostgreSQL refuses
+    root). Yields (url, start, stop)."""
+    bindir = _pg_bin()
+    if bindir is None:
+        processes.unavailable("no PostgreSQL server binaries in /usr/lib/postgresql")
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        runuser = shutil.which("runuser")
+        if runuser is None:
+            processes.unavailable("running as root without runuser")
+        as_user = [runuser, "-u", "postgres", "--"]
+    # Its own directory under /tmp: pytest's are private to root, and PostgreSQL runs as
+    # the postgres user.
+    workdir = Path(tempfile.mkdtemp(prefix="fac-faults-pg-"))
+    data = workdir / "pgdata"
+    data.mkdir()
+    if as_user:
+        shutil.chown(workdir, user="postgres")
+        shutil.chown(data, user="postgres")
+    port = processes.free_port()
+    run = {"check": True, "capture_output": True, "timeout": 120}
+    subprocess.run(
+        [*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"],
+        **run,
+    )
+    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
+
+    def start():
+        # -l: the server's output to a file (else it holds pg_ctl's pipes open).
+        command = [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-o", options]
+        command += ["-l", str(workdir / "postgresql.log"), "-w", "start"]
+        subprocess.run(command, check=True, timeout=120, stdout=subprocess.DEVNULL)
+
+    def stop(mode: str = "fast"):
+        subprocess.run(
+            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", mode, "-w", "stop"],
+            **run,
+        )
+
+    start()
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", start, stop
+    finally:
+        with contextlib.suppress(subprocess.SubprocessError):
+            stop("immediate")
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+async def _postgresql_restart(base: str, code: str, database: str, stop, start) -> dict:
+    phones = [Phone(i, await join(base, code, i), code) for i in range(PHONES)]
+    states = await asyncio.gather(*(p.connect(base) for p in phones))
+    poll_id = states[0]["activity"]["id"]
+    deadline = time.monotonic() + 60 + PHONES * 0.05
+    first = phones[: PHONES // 2]
+    acks = await asyncio.gather(*(p.answer_until_acked(poll_id, 0, base, deadline) for p in first))
+    assert all(a and a["ok"] for a in acks)
+
+    await asyncio.get_running_loop().run_in_executor(None, stop)  # PostgreSQL goes away
+    rest = phones[PHONES // 2 :]
+    sending = [asyncio.create_task(p.answer_until_acked(poll_id, 1, base, deadline)) for p in rest]
+    await asyncio.sleep(2.0)  # answers arrive during the outage: refused, kept, resent
+    await asyncio.get_running_loop().run_in_executor(None, start)  # ... and comes back
+    acks += await asyncio.gather(*sending)
+    for phone in phones:
+        await phone.close()
+    refusals: dict[str, int] = {}
+    for phone in phones:
+        for ack in phone.acks:
+            if not ack.get("ok"):
+                refusals[ack.get("error")] = refusals.get(ack.get("error"), 0) + 1
+    return {
+        "poll_id": poll_id,
+        "acked": sum(1 for a in acks if a and a.get("ok")),
+        "refusals": refusals,
+        "client_ids": {p.client_id for p in phones},
+    }
+
+
+def test_postgresql_restarted_mid_burst_answers_are_refused_for_a_retry_then_stored_once(
+    tmp_path,
+):
+    if not processes.redis_reachable():
+        processes.unavailable("Redis is not reachable at 127.0.0.1:6379")
+    with own_postgresql() as (database, start, stop):
+        env = processes.server_environment(
+            database, RATELIMIT_ENABLED="false", WORKER_CONNECTIONS=str(PHONES + 200)
+        )
+        port = processes.free_port()
+        demo = processes.prepare(env, f"http://127.0.0.1:{port}")
+        with processes.app_servers(env, [port], tmp_path):
+            outcome: dict = {}
+
+            async def scenario():
+                outcome.update(
+                    await _postgresql_restart(
+                        f"http://127.0.0.1:{port}", demo["live"]["join_code"], database, stop, start
+                    )
+                )
+
+            processes.run_in_own_loop(scenario(), timeout=180 + PHONES * 0.2)
+            log = "\n".join(p.read_text(errors="replace") for p in tmp_path.glob("server-*.log"))
+        rows = stored(database, outcome["poll_id"])
+    participants = [pid for pid, _ in rows]
+    report(
+        "PostgreSQL restarted",
+        {k: v for k, v in outcome.items() if k != "client_ids"}
+        | {"stored": len(rows), "doubled": len(participants) - len(set(participants))},
+    )
+    assert outcome["acked"] == PHONES
+    assert "server" not in outcome["refusals"]  # never "a bug": retry-able refusals only
+    assert outcome["refusals"].get("unavailable", 0) > 0  # some arrived during the outage
+    assert len(rows) == PHONES and len(set(participants)) == PHONES
+    assert {cid for _, cid in rows} == outcome["client_ids"]
+    assert "Traceback" not in log
