@@ -74,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .accounts import bp as accounts_bp
     from .accounts import login as _login  # noqa: F401  (registers the user loader)
     from .audit import bp as audit_bp
+    from .core import metrics
     from .indicators import bp as indicators_bp
     from .live import bp as live_bp
     from .live import events as live_events
@@ -97,6 +98,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(indicators_bp)
     live_events.init_app(app)
+    metrics.init_app(app)
 
     from . import projects
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import time
 
 from flask import current_app, request, session
 from flask_babel import gettext as _
@@ -21,6 +22,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..accounts import sessions as staff_sessions
+from ..core import metrics
 from ..core.exceptions import NotFound
 from ..extensions import db
 from . import payloads, services, settings, wire
@@ -57,15 +59,22 @@ def acked(handler=None, *, optional: bool = False):
     """
     if handler is None:
         return functools.partial(acked, optional=optional)
+    is_answer = handler.__name__ == "on_answer"
 
     @functools.wraps(handler)
     def wrapper(self, *args):
+        started = time.perf_counter()
         try:
             if len(args) > 1 or (not args and not optional):
                 raise payloads.unreadable()
-            return handler(self, *args)
+            ack = handler(self, *args)
+            if is_answer:
+                metrics.answers.inc()
+                metrics.ack_seconds.observe(time.perf_counter() - started)
+            return ack
         except Refused as refused:
             db.session.rollback()
+            metrics.refusals.labels(refused.code).inc()
             return _refusal(refused.code, refused.message)
         except DATABASE_UNAVAILABLE:
             # The database is restarting or unreachable: nothing was stored, the phone's
@@ -76,6 +85,7 @@ def acked(handler=None, *, optional: bool = False):
             log.warning(
                 "live: the database is unavailable; %s refused, to be resent", handler.__name__
             )
+            metrics.refusals.labels("unavailable").inc()
             return _refusal(
                 "unavailable",
                 _("The server is busy for a moment. Your answer will be sent again."),
@@ -83,6 +93,7 @@ def acked(handler=None, *, optional: bool = False):
         except Exception:
             db.session.rollback()
             log.exception("live event failed")
+            metrics.refusals.labels("server").inc()
             return _refusal(
                 "server",
                 _("Something went wrong. Your answer was not saved; please send it again."),
@@ -252,6 +263,7 @@ class LiveNamespace(Namespace):
                 join_room(room)
             session["live"] = info
             emit("state", state)
+            metrics.connected.labels(role).inc()
         except Exception:  # refused after all: its row must not outlive it
             services.connection_closed(request.sid)
             raise
@@ -269,6 +281,7 @@ class LiveNamespace(Namespace):
         if info.get("role") == "control":
             staff_sessions.control_socket_closed(request.sid)
         if info:
+            metrics.connected.labels(info.get("role", "participant")).dec()
             services.connection_closed(request.sid)
 
     @staticmethod
