@@ -475,3 +475,66 @@ def test_postgresql_restarted_mid_burst_answers_are_refused_for_a_retry_then_sto
     assert len(rows) == PHONES and len(set(participants)) == PHONES
     assert {cid for _, cid in rows} == outcome["client_ids"]
     assert "Traceback" not in log
+
+
+# --- reconnect storm ------------------------------------------------------------------------
+
+
+async def _reconnect_storm(ctx) -> dict:
+    code = ctx["demo"]["live"]["join_code"]
+    screen_key = ctx["demo"]["live"]["screen_url"].rsplit("/", 1)[1]
+    urls = ctx["urls"]
+    cookies = [await join(urls[0], code, i) for i in range(PHONES)]
+    phones = [Phone(i, cookie, code) for i, cookie in enumerate(cookies)]
+    presence: list[int] = []
+    screen = socketio_client.AsyncClient(reconnection=False, handle_sigint=False)
+    screen.on("presence", lambda p: presence.append(int(p["connected"])), namespace="/live")
+    await screen.connect(
+        urls[1],
+        namespaces=["/live"],
+        transports=["websocket"],
+        auth={"code": code, "role": "screen", "key": screen_key},
+    )
+
+    async def settled(count: int, within: float) -> bool:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if presence and presence[-1] == count:
+                return True
+            await asyncio.sleep(0.1)
+        return False
+
+    # Phones on both processes (half each), then every one drops and comes back
+    # within 2 s, each on the other process — as after a Wi-Fi hiccup behind nginx.
+    await asyncio.gather(*(p.connect(urls[p.index % 2]) for p in phones))
+    assert await settled(PHONES, 15), presence[-5:]
+    await asyncio.gather(*(p.close() for p in phones))
+
+    async def back(phone):
+        await asyncio.sleep(phone.index * 2.0 / PHONES)
+        return await phone.connect(urls[(phone.index + 1) % 2])
+
+    states = await asyncio.gather(*(back(p) for p in phones))
+    counted_right = await settled(PHONES, 15)
+    last = presence[-1] if presence else None
+    await screen.disconnect()
+    for phone in phones:
+        await phone.close()
+    return {
+        "resynchronised": sum(1 for s in states if s and "activity" in s),
+        "presence": last,
+        "counted_right": counted_right,
+    }
+
+
+def test_reconnect_storm_every_phone_resynchronised_none_counted_twice(two_processes):
+    outcome: dict = {}
+
+    async def scenario():
+        outcome.update(await _reconnect_storm(two_processes))
+
+    processes.run_in_own_loop(scenario(), timeout=120 + PHONES * 0.2)
+    report("reconnect storm", outcome)
+    assert outcome["resynchronised"] == PHONES  # each got its state again on connect
+    assert outcome["counted_right"], outcome  # the screen counts each phone once
+    assert outcome["presence"] == PHONES
