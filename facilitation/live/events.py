@@ -25,7 +25,7 @@ from ..accounts import sessions as staff_sessions
 from ..core import metrics
 from ..core.exceptions import NotFound
 from ..extensions import db
-from . import payloads, services, settings, wire
+from . import payloads, ratelimit, services, settings, wire
 from .broadcast import (
     NAMESPACE,
     board_room,
@@ -366,6 +366,7 @@ def init_app(app) -> None:
     from ..extensions import socketio
 
     settings.init_app(app)
+    ratelimit.init_app(app)
     socketio.on_namespace(LiveNamespace(NAMESPACE))
     wire.install(socketio.server, trusted_proxies=app.config["TRUSTED_PROXIES"])
     broadcaster.init_app(app)
