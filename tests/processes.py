@@ -260,6 +260,16 @@ def upstream_of(port: int, route: str) -> str:
         conn.close()
 
 
+def health_through(port: int, route: str) -> dict:
+    """``GET /sante`` of the process nginx routes ``fac_route=<route>`` to."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    try:
+        conn.request("GET", "/sante", headers={"Cookie": f"fac_route={route}"})
+        return json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
+
+
 def csrf(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
         r'name="csrf_token" value="([^"]+)"', html

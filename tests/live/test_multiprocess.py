@@ -180,3 +180,12 @@ def test_a_session_runs_through_nginx_with_phone_and_screen_on_different_process
     assert {processes.upstream_of(port, route_a) for _ in range(5)} == {f"127.0.0.1:{ports[0]}"}
     base = f"http://127.0.0.1:{port}"
     processes.run_in_own_loop(_scenario(demo, base, base, routes=(route_a, route_b)))
+    # Each process tells the load balancer it reaches PostgreSQL and Redis and that its
+    # message-queue listener is subscribed (it carried the broadcasts above).
+    for route in (route_a, route_b):
+        assert processes.health_through(port, route) == {
+            "status": "ok",
+            "database": "ok",
+            "redis": "ok",
+            "listener": "ok",
+        }
