@@ -57,7 +57,7 @@ lint: install-test
 	$(BIN)/bandit --quiet --recursive facilitation --severity-level medium
 
 bench: install-test migrate
-	$(BIN)/python bench/live_vote.py --participants $(N) --window $(S)
+	$(BIN)/python bench/live_vote.py --participants $(N) --window $(S) --against reference
 
 ## Maintainers: refresh the message catalogs after changing user-facing strings.
 ## Sorted, without source locations or wrapping: one entry changes only when its text does.

@@ -200,11 +200,60 @@ def stored_answers(db_path: Path, activity_id: int) -> list[tuple[int, str]]:
 # --- server ------------------------------------------------------------------------
 
 
-def start_server(env: dict, port: int, log_path: Path) -> subprocess.Popen:
-    log(f"flask --app wsgi serve --port {port}")
+REFERENCE = ROOT / "bench" / "reference"
+
+
+def reference_command(workdir: Path, port: int, setup: dict) -> list[str]:
+    """The Node reference server (bench/reference), given what the app's database holds."""
+    node = shutil.which("node")
+    if node is None:
+        raise SystemExit("--against reference needs Node.js (Debian: apt-get install nodejs npm)")
+    if not (REFERENCE / "node_modules" / "socket.io").exists():
+        log("npm ci in bench/reference (socket.io, pinned by package-lock.json)")
+        npm = shutil.which("npm") or "npm"
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"], cwd=REFERENCE, check=True, timeout=300
+        )
+    con = sqlite3.connect(workdir / "bench.sqlite3")
+    try:
+        rows = con.execute(
+            "SELECT device_hash, id FROM live_participants WHERE board_id = ?",
+            (setup["board_id"],),
+        ).fetchall()
+    finally:
+        con.close()
+    config = {
+        "port": port,
+        "code": setup["code"],
+        "screen_key": setup["screen_key"],
+        "activity_id": setup["activity_id"],
+        "choices": setup["choices"],
+        "log": str(workdir / "reference-answers.log"),
+        "participants": {device: pid for device, pid in rows if device},
+    }
+    path = workdir / "reference.json"
+    path.write_text(json.dumps(config))
+    return [node, str(REFERENCE / "server.js"), str(path)]
+
+
+def reference_answers(log_path: Path) -> list[tuple[int, str]]:
+    """The reference's durable log, read as the app's table: the last answer per person."""
+    last: dict[int, str] = {}
+    if log_path.exists():
+        for line in log_path.read_text().splitlines():
+            pid, client_id, _value = json.loads(line)
+            last[pid] = client_id
+    return list(last.items())
+
+
+def start_server(
+    env: dict, port: int, log_path: Path, command: list[str] | None = None
+) -> subprocess.Popen:
+    command = command or [*flask_command(), "serve", "--port", str(port)]
+    log(" ".join(command))
     with open(log_path, "wb") as out:
         return subprocess.Popen(
-            [*flask_command(), "serve", "--port", str(port)],
+            command,
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -618,7 +667,7 @@ async def run_clients(
     machine_end = monitor.machine_busy_seconds()
     log("window and grace period over; counting")
 
-    stored = stored_answers(workdir / "bench.sqlite3", setup["activity_id"])
+    stored = setup["stored_answers"]()
     setup["participant_ids"] = participant_ids(
         workdir / "bench.sqlite3", setup["board_id"], setup["keys"]
     )
@@ -764,12 +813,56 @@ def main(argv: list[str] | None = None) -> int:
         default="answer",
         help="what --profile records: the answering window (default) or the connections",
     )
+    parser.add_argument(
+        "--against",
+        choices=("reference",),
+        help="then run the same load against the Node reference server (bench/reference)"
+        " and print the ratios app / reference (a third JSON object)",
+    )
     args = parser.parse_args(argv)
     if args.participants < 1 or args.window <= 0:
         parser.error("--participants and --window must be positive")
+    if args.against == "reference" and args.join == "http":
+        parser.error("--against reference joins by insert only (the reference has no form)")
     if not args.client_procs:
         args.client_procs = 1 if args.participants <= 1000 else 2
 
+    targets = ["app", "reference"] if args.against == "reference" else ["app"]
+    results = {}
+    for target in targets:
+        results[target] = run_one(args, target)
+        print(json.dumps(results[target]), flush=True)
+    if len(results) == 2:
+        print(json.dumps(ratios(results["app"], results["reference"])), flush=True)
+    return 0
+
+
+RATIO_KEYS = (
+    "server_cpu_per_answer_ms",
+    "ack_p95_ms",
+    "screen_p95_ms",
+    "server_cpu_connect_s",
+    "connect_s",
+    "server_peak_rss_mb",
+)
+
+
+def ratios(app: dict, reference: dict) -> dict:
+    """The app's figures as multiples of the reference's, measured in the same run."""
+    out: dict = {"ratios": "app / reference"}
+    for key in RATIO_KEYS:
+        a, r = app.get(key), reference.get(key)
+        out[key] = round(a / r, 2) if a is not None and r else None
+    out["lost"] = {"app": app.get("lost"), "reference": reference.get("lost")}
+    out["duplicates"] = {"app": app.get("duplicates"), "reference": reference.get("duplicates")}
+    out["participants"], out["window_s"] = app["participants"], app["window_s"]
+    out["other_cpu_s"] = {"app": app.get("other_cpu_s"), "reference": reference.get("other_cpu_s")}
+    return out
+
+
+def run_one(args, target: str) -> dict:
+    """One run against ``target`` ("app" or "reference"): a fresh database, server, phones."""
+    log(f"== {target}")
     port = args.port or free_port()
     workdir = Path(tempfile.mkdtemp(prefix="live-vote-"))
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "FLASK_APP")}
@@ -790,7 +883,16 @@ def main(argv: list[str] | None = None) -> int:
             workdir, env, port, args.participants, insert=args.join == "insert"
         )
         log(f"board {setup['code']}: poll {setup['activity_id']}, {args.participants} participants")
-        server = start_server(env, port, workdir / "server.log")
+        if target == "reference":
+            command = reference_command(workdir, port, setup)
+            log_file = workdir / "reference-answers.log"
+            setup["stored_answers"] = lambda: reference_answers(log_file)
+        else:
+            command = None
+            setup["stored_answers"] = lambda: stored_answers(
+                workdir / "bench.sqlite3", setup["activity_id"]
+            )
+        server = start_server(env, port, workdir / "server.log", command)
         monitor.watch("server", server.pid)
         monitor.start()
         wait_healthy(port, server)
@@ -806,8 +908,8 @@ def main(argv: list[str] | None = None) -> int:
                 1000 * result["server_cpu_s"] / result["stored"], 2
             )
         result["code"] = code_version()
-        print(json.dumps(result), flush=True)
-        return 0
+        result["server"] = target
+        return result
     finally:
         with contextlib.suppress(Exception):
             monitor.sample()  # the worker's PID, to stop it too if the master does not

@@ -58,9 +58,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app, babel)
     security.init_app(app, talisman)
     login_manager.init_app(app)
+    from .core import health
+
+    queue = health.message_queue(app)  # Redis: a listener client without socket_timeout
     socketio.init_app(
         app,
         message_queue=app.config.get("REDIS_URL"),
+        **({"client_manager": queue} if queue is not None else {}),
         channel=app.config["SOCKETIO_CHANNEL"],
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         # cors_allowed_origins left to None: only this site's own pages may connect.
@@ -71,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .accounts import bp as accounts_bp
     from .accounts import login as _login  # noqa: F401  (registers the user loader)
     from .audit import bp as audit_bp
+    from .core import metrics
     from .indicators import bp as indicators_bp
     from .live import bp as live_bp
     from .live import events as live_events
@@ -94,6 +99,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(indicators_bp)
     live_events.init_app(app)
+    metrics.init_app(app)
 
     from . import pictograms, projects
 

@@ -1,5 +1,5 @@
 """Command-line tools: ``flask --app wsgi create-admin``, ``seed-demo``, ``serve``,
-``audit-verify`` and ``purge``."""
+``audit-verify``, ``purge``, ``backup`` and ``restore``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(audit_verify)
     app.cli.add_command(purge)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-admin")
@@ -140,3 +142,32 @@ def purge(dry_run: bool) -> None:
     for kind, text in PURGE_LINES.items():
         if kind in counts:
             click.echo(f"  {text}: {counts[kind]}")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Copy the whole database into TARGET (SQLite online backup, or pg_dump)."""
+    from .core import backup as backups
+
+    try:
+        backups.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {target}.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that is not empty.")
+def restore_command(source: Path, force: bool) -> None:
+    """Restore a backup made by ``backup`` into this (empty) database."""
+    from .core import backup as backups
+    from .extensions import db
+
+    db.engine.dispose()  # no connection of this process stays open on the old data
+    try:
+        backups.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source, force=force)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored from {source}.")

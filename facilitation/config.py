@@ -61,6 +61,9 @@ def from_environment(instance_path: str) -> dict:
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # Prometheus metrics (core/metrics.py): off unless METRICS=1; a token for remote reads.
+        "METRICS_ENABLED": _bool("METRICS", False),
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         # Redis pub/sub channel of the Socket.IO message queue (one per deployment).
         "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "flask-socketio"),
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or default_async_mode(),

@@ -72,6 +72,8 @@ CASES = [
     Case("main.dashboard", "GET", "/tableau-de-bord", _staff(200)),
     Case("main.set_language", "GET", "/langue/en", {r: 302 for r in ROLES}),
     Case("main.health", "GET", "/sante", {r: 200 for r in ROLES}),
+    # Off by default (METRICS=1 turns it on, tests/live/test_metrics.py): 404 for everyone.
+    Case("metrics.metrics", "GET", "/metrics", {r: 404 for r in ROLES}),
     Case("static", "GET", "/static/css/app.css", {r: 200 for r in ROLES}),
     Case("pictograms.credits", "GET", "/credits", _public(200), public=True),
     Case("pictograms.picker", "GET", "/pictogrammes?q=sante", _staff(200)),

@@ -14,11 +14,13 @@ loop beats the heart of this process's connection rows (``services.heartbeat``) 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 
 from flask import Flask, current_app, render_template
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..extensions import db, socketio
 from . import bus, services
@@ -133,6 +135,10 @@ class Broadcaster:
             try:
                 self.beat()
                 self.flush()
+            except (OperationalError, InterfaceError) as error:  # the database restarts
+                with contextlib.suppress(Exception):
+                    db.session.rollback()  # the next beat starts on a clean session
+                log.warning("live broadcast skipped, the database is unavailable: %s", error.orig)
             except Exception:  # keep broadcasting whatever happens to one board
                 log.exception("live broadcast failed")
 

@@ -10,18 +10,22 @@ even a packet, with one warning line).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import time
 
 from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..accounts import sessions as staff_sessions
+from ..core import metrics
 from ..core.exceptions import NotFound
 from ..extensions import db
-from . import payloads, services, settings, wire
+from . import payloads, ratelimit, services, settings, wire
 from .broadcast import (
     NAMESPACE,
     board_room,
@@ -39,6 +43,8 @@ DEVICE_COOKIE = "fac_device"
 ROLES = ("participant", "screen", "control")
 CLIENT_EVENTS = frozenset({"answer", "contribute", "sync", "control"})
 log = logging.getLogger(__name__)
+# Refused as retry-able ``unavailable``: connection lost, server restarting, pool timeout.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def _refusal(code: str, message: str) -> dict:
@@ -53,19 +59,41 @@ def acked(handler=None, *, optional: bool = False):
     """
     if handler is None:
         return functools.partial(acked, optional=optional)
+    is_answer = handler.__name__ == "on_answer"
 
     @functools.wraps(handler)
     def wrapper(self, *args):
+        started = time.perf_counter()
         try:
             if len(args) > 1 or (not args and not optional):
                 raise payloads.unreadable()
-            return handler(self, *args)
+            ack = handler(self, *args)
+            if is_answer:
+                metrics.answers.inc()
+                metrics.ack_seconds.observe(time.perf_counter() - started)
+            return ack
         except Refused as refused:
             db.session.rollback()
+            metrics.refusals.labels(refused.code).inc()
             return _refusal(refused.code, refused.message)
+        except DATABASE_UNAVAILABLE:
+            # The database is restarting or unreachable: nothing was stored, the phone's
+            # outbox sends it again (same client_id); the pool reconnects by itself
+            # (pool_pre_ping). Not a bug: one warning line, no traceback.
+            with contextlib.suppress(Exception):
+                db.session.rollback()
+            log.warning(
+                "live: the database is unavailable; %s refused, to be resent", handler.__name__
+            )
+            metrics.refusals.labels("unavailable").inc()
+            return _refusal(
+                "unavailable",
+                _("The server is busy for a moment. Your answer will be sent again."),
+            )
         except Exception:
             db.session.rollback()
             log.exception("live event failed")
+            metrics.refusals.labels("server").inc()
             return _refusal(
                 "server",
                 _("Something went wrong. Your answer was not saved; please send it again."),
@@ -90,6 +118,15 @@ def _participant() -> LiveParticipant:
     if participant is None:
         raise Refused("not_joined", _("Join the session first."))
     return participant
+
+
+def _phone() -> services.Phone:
+    """The participant of this socket as known since connect: no SELECT per answer (the
+    answer's statement itself checks that the participant still exists)."""
+    info = _connection()
+    if not info.get("participant_id"):
+        raise Refused("not_joined", _("Join the session first."))
+    return services.Phone(info["participant_id"], info["board_id"])
 
 
 def _board() -> Board:
@@ -226,6 +263,7 @@ class LiveNamespace(Namespace):
                 join_room(room)
             session["live"] = info
             emit("state", state)
+            metrics.connected.labels(role).inc()
         except Exception:  # refused after all: its row must not outlive it
             services.connection_closed(request.sid)
             raise
@@ -243,6 +281,7 @@ class LiveNamespace(Namespace):
         if info.get("role") == "control":
             staff_sessions.control_socket_closed(request.sid)
         if info:
+            metrics.connected.labels(info.get("role", "participant")).dec()
             services.connection_closed(request.sid)
 
     @staticmethod
@@ -266,7 +305,7 @@ class LiveNamespace(Namespace):
     @acked
     def on_answer(self, data):
         payload = payloads.payload(data)
-        participant = _participant()
+        participant = _phone()
         if not participant_limiter.allow(participant.id):
             raise _slow_down()
         value = payload.get("value")
@@ -327,6 +366,7 @@ def init_app(app) -> None:
     from ..extensions import socketio
 
     settings.init_app(app)
+    ratelimit.init_app(app)
     socketio.on_namespace(LiveNamespace(NAMESPACE))
     wire.install(socketio.server, trusted_proxies=app.config["TRUSTED_PROXIES"])
     broadcaster.init_app(app)

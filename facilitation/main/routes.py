@@ -59,6 +59,8 @@ def set_language(code: str):
 @bp.get("/sante")
 @csrf.exempt
 def health():
-    """Liveness and database check for the deployment's supervisor."""
-    db.session.execute(db.text("SELECT 1"))
-    return {"status": "ok"}
+    """Health for the load balancer: database, Redis and message-queue listener (503 if down)."""
+    from ..core import health as checks
+
+    body, status = checks.report(current_app, db)
+    return body, status

@@ -7,164 +7,57 @@ result. A mediator driving the board from B moves the phone on A to the next act
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import re
-import secrets
-import socket
-import subprocess
-import sys
-import threading
 import time
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 import yarl
 
-from facilitation.config import normalise_database_url
+from tests import processes
 
 aiohttp = pytest.importorskip("aiohttp")
 socketio_client = pytest.importorskip("socketio")
 
-ROOT = Path(__file__).resolve().parents[2]
-DATABASE = os.environ.get("TEST_DB_PREFIX", "facilitation") + "_multiprocess"
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (required under CI=true)", pytrace=False)
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _redis_reachable() -> bool:
-    host, port = "127.0.0.1", 6379
-    try:
-        with socket.create_connection((host, port), timeout=2) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
 
 @pytest.fixture(scope="module")
 def database(request):
-    base = request.config.getoption("--database-url") or os.environ.get(
-        "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-    )
-    base = normalise_database_url(base)
-    if not base.startswith("postgresql"):
-        base = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-            conn.execute(sa.text(f"CREATE DATABASE {DATABASE}"))
-    except sa.exc.OperationalError as error:
-        admin.dispose()
-        _unavailable(f"PostgreSQL is not reachable at {base}: {error.orig}")
-    url = sa.engine.make_url(base).set(database=DATABASE).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-    admin.dispose()
-
-
-def _flask(*args) -> list[str]:
-    return [sys.executable, "-m", "flask", "--app", "wsgi", *args]
+    with processes.postgresql_database(request, "multiprocess") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def two_servers(database, tmp_path_factory):
-    if not _redis_reachable():
-        _unavailable("Redis is not reachable at 127.0.0.1:6379")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    env.update(
-        DATABASE_URL=database,
-        REDIS_URL=REDIS_URL,
-        # Its own pub/sub channel: another run on this Redis never reaches these servers.
-        SOCKETIO_CHANNEL=f"facilitation-test-{secrets.token_hex(4)}",
-        SECRET_KEY=secrets.token_urlsafe(32),  # shared: a login on A is valid on B
-        PYTHONUNBUFFERED="1",
-    )
-    ports = [_free_port(), _free_port()]
-    subprocess.run(_flask("db", "upgrade"), cwd=ROOT, env=env, check=True, capture_output=True)
-    seeded = subprocess.run(
-        _flask("seed-demo", "--json", "--base-url", f"http://127.0.0.1:{ports[0]}"),
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    demo = json.loads(seeded.stdout)
-    logs, processes = [], []
-    for port in ports:
-        log = (tmp_path_factory.mktemp("server") / "server.log").open("wb")
-        logs.append(log)
-        processes.append(
-            subprocess.Popen(
-                _flask("serve", "--port", str(port)),
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        )
-    try:
-        for port, process in zip(ports, processes, strict=True):
-            _wait_until_up(port, process)
-        yield demo, [f"http://127.0.0.1:{port}" for port in ports]
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for log in logs:
-            log.close()
+    if not processes.redis_reachable():
+        processes.unavailable("Redis is not reachable at 127.0.0.1:6379")
+    env = processes.server_environment(database)
+    ports = [processes.free_port(), processes.free_port()]
+    demo = processes.prepare(env, f"http://127.0.0.1:{ports[0]}")
+    with processes.app_servers(env, ports, tmp_path_factory.mktemp("servers")):
+        yield demo, [f"http://127.0.0.1:{port}" for port in ports], ports
 
 
-def _wait_until_up(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server on port {port} exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"server on port {port} did not start")
+_csrf = processes.csrf
+_cookie_header = processes.cookie_header
 
 
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html
-    )
-    assert match, "no CSRF token in the page"
-    return match.group(1)
+def _jar(base: str, route: str | None):
+    """A cookie jar; with ``route``, nginx's sticky cookie already set (picks the process)."""
+    jar = aiohttp.CookieJar(unsafe=True)
+    if route is not None:
+        jar.update_cookies({"fac_route": route}, yarl.URL(base))
+    return jar
 
 
-def _cookie_header(http: aiohttp.ClientSession, base: str) -> str:
-    cookies = http.cookie_jar.filter_cookies(yarl.URL(base))
-    return "; ".join(f"{key}={morsel.value}" for key, morsel in cookies.items())
-
-
-async def _scenario(demo: dict, server_a: str, server_b: str) -> None:
+async def _scenario(
+    demo: dict, server_a: str, server_b: str, routes: tuple[str, str] | None = None
+) -> None:
+    """Phone on A, screen and mediator on B. ``routes``: A and B are one nginx address,
+    and the sticky cookies pick the process; the clients then start on long-polling and
+    upgrade, as browsers do (every polling request must reach the same process)."""
     code = demo["live"]["join_code"]
     screen_key = demo["live"]["screen_url"].rsplit("/", 1)[1]
-    jar = aiohttp.CookieJar(unsafe=True)
+    route_a, route_b = routes or (None, None)
+    transports = ["polling", "websocket"] if routes else ["websocket"]
+    jar = _jar(server_a, route_a)
     async with aiohttp.ClientSession(cookie_jar=jar) as phone_http:
         page = await (await phone_http.get(f"{server_a}/j/{code}")).text()
         joined = await phone_http.post(
@@ -175,7 +68,7 @@ async def _scenario(demo: dict, server_a: str, server_b: str) -> None:
         phone_cookie = _cookie_header(phone_http, server_a)
 
     mediator = demo["mediators"][0]
-    jar = aiohttp.CookieJar(unsafe=True)
+    jar = _jar(server_b, route_b)
     async with aiohttp.ClientSession(cookie_jar=jar) as staff_http:
         page = await (await staff_http.get(f"{server_b}/connexion")).text()
         logged = await staff_http.post(
@@ -199,20 +92,21 @@ async def _scenario(demo: dict, server_a: str, server_b: str) -> None:
         await phone.connect(
             server_a,
             namespaces=["/live"],
-            transports=["websocket"],
+            transports=transports,
             headers={"Cookie": phone_cookie},
             auth={"code": code},
         )
         await screen.connect(
             server_b,
             namespaces=["/live"],
-            transports=["websocket"],
+            transports=transports,
+            headers={"Cookie": f"fac_route={route_b}"} if route_b else {},
             auth={"code": code, "role": "screen", "key": screen_key},
         )
         await control.connect(
             server_b,
             namespaces=["/live"],
-            transports=["websocket"],
+            transports=transports,
             headers={"Cookie": staff_cookie},
             auth={"code": code, "role": "control"},
         )
@@ -251,24 +145,47 @@ async def _scenario(demo: dict, server_a: str, server_b: str) -> None:
                 await client.disconnect()
 
 
-def _run_in_own_loop(coroutine) -> None:
-    """Run in a thread of its own: the browser tests' sync Playwright keeps a loop running."""
-    errors: list[BaseException] = []
-
-    def target():
-        try:
-            asyncio.run(coroutine)
-        except BaseException as error:  # re-raised in the test's thread
-            errors.append(error)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(timeout=120)
-    assert not thread.is_alive(), "the two-process scenario did not finish in 120 s"
-    if errors:
-        raise errors[0]
-
-
 def test_two_processes_share_a_session_through_redis(two_servers):
-    demo, (server_a, server_b) = two_servers
-    _run_in_own_loop(_scenario(demo, server_a, server_b))
+    demo, (server_a, server_b), _ports = two_servers
+    processes.run_in_own_loop(_scenario(demo, server_a, server_b))
+
+
+@pytest.fixture(scope="module")
+def behind_nginx(request, tmp_path_factory):
+    """The production topology: nginx (sticky cookie) → two app processes → Redis, PG."""
+    if not processes.redis_reachable():
+        processes.unavailable("Redis is not reachable at 127.0.0.1:6379")
+    with processes.postgresql_database(request, "nginx") as database:
+        env = processes.server_environment(database, TRUSTED_PROXIES="1")
+        ports = [processes.free_port(), processes.free_port()]
+        workdir = tmp_path_factory.mktemp("nginx")
+        demo = processes.prepare(env, "http://127.0.0.1")
+        with processes.app_servers(env, ports, workdir), processes.nginx(ports, workdir) as port:
+            yield demo, port, ports
+
+
+def test_a_session_runs_through_nginx_with_phone_and_screen_on_different_processes(
+    behind_nginx,
+):
+    demo, port, ports = behind_nginx
+    # Two sticky cookies that nginx routes to the two processes.
+    by_upstream: dict[str, str] = {}
+    for i in range(64):
+        by_upstream.setdefault(processes.upstream_of(port, f"route-{i}"), f"route-{i}")
+        if len(by_upstream) == 2:
+            break
+    assert sorted(by_upstream) == sorted(f"127.0.0.1:{p}" for p in ports), by_upstream
+    route_a, route_b = (by_upstream[f"127.0.0.1:{p}"] for p in ports)
+    # The same cookie always reaches the same process (long-polling needs it).
+    assert {processes.upstream_of(port, route_a) for _ in range(5)} == {f"127.0.0.1:{ports[0]}"}
+    base = f"http://127.0.0.1:{port}"
+    processes.run_in_own_loop(_scenario(demo, base, base, routes=(route_a, route_b)))
+    # Each process tells the load balancer it reaches PostgreSQL and Redis and that its
+    # message-queue listener is subscribed (it carried the broadcasts above).
+    for route in (route_a, route_b):
+        assert processes.health_through(port, route) == {
+            "status": "ok",
+            "database": "ok",
+            "redis": "ok",
+            "listener": "ok",
+        }

@@ -29,6 +29,7 @@ from .access import (
 from .activities import add_activity, delete_activity, get_activity, move_activity, update_activity
 from .answers import (
     MAX_CONTRIBUTIONS,
+    Phone,
     Stored,
     answer_count,
     contribute,
@@ -73,6 +74,7 @@ __all__ = [
     "REOPEN_HOURS",
     "STAFF_ONLY",
     "Actor",
+    "Phone",
     "Stored",
     "active_handover",
     "activity_summary",

@@ -57,6 +57,8 @@
           if (item.event === "contribute") reload("#activity");
         } else if (ack && ack.error === "rate_limited") {
           setTimeout(function () { send(id); }, 1500);
+        } else if (ack && ack.error === "unavailable") { // the database is restarting: kept
+          say(t("sending")); setTimeout(function () { send(id); }, 3000);
         } else {
           delete outbox[id]; save(); say((ack && ack.message) || t("error"));
         }
