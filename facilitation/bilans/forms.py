@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..core.forms import Form
@@ -15,10 +16,10 @@ class StartForm(Form):
     scope = RadioField(
         _l("The bilan is about"),
         choices=[
-            (BilanScope.SESSION.value, _l("this session")),
-            (BilanScope.CYCLE.value, _l("the whole cycle")),
-            (BilanScope.PROJECT.value, _l("a collective project")),
-            (BilanScope.SPACE_YEAR.value, _l("the space's year")),
+            SelectChoice(BilanScope.SESSION.value, _l("this session")),
+            SelectChoice(BilanScope.CYCLE.value, _l("the whole cycle")),
+            SelectChoice(BilanScope.PROJECT.value, _l("a collective project")),
+            SelectChoice(BilanScope.SPACE_YEAR.value, _l("the space's year")),
         ],
         default=BilanScope.CYCLE.value,
     )

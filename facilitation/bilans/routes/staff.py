@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from ...core.exceptions import ValidationError
 from ...core.web import parse_id, redirect_to
+from ...projects.forms import options
 from ...projects.services import access as project_access
 from ...workshops import services as workshops
 from .. import bp, services
@@ -22,9 +23,13 @@ def start(session_id: int):
     """Start a bilan on this session's board: what it is about, from which template."""
     session = workshops.get_session(current_user, session_id)
     form = StartForm()
-    form.template_id.choices = [(t.id, t.name) for t in services.list_templates(current_user)]
+    form.template_id.choices = options(
+        [(t.id, t.name) for t in services.list_templates(current_user)]
+    )
     projects = project_access.list_projects(current_user, session.cycle.space)
-    form.project_id.choices = [(0, _("— no project —"))] + [(p.id, p.title) for p in projects]
+    form.project_id.choices = options(
+        [(0, _("— no project —"))] + [(p.id, p.title) for p in projects]
+    )
     if request.method == "GET":
         form.year.data = session.starts_on.year
     status = 200
