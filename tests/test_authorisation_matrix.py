@@ -1599,6 +1599,7 @@ CASES.extend(
         ),
         Case("bilans.page", "GET", B, _staff(200, **IN_SPACE)),
         Case("bilans.set_step", "POST", B + "/etape", _staff(302, **IN_SPACE), {"step": "3"}),
+        Case("bilans.drive", "POST", BS + "/tableau", _staff(302, **IN_SPACE), {"action": "open"}),
         Case("bilans.spoken", "POST", BS + "/oral", _staff(302, **IN_SPACE), {"text": "Dit"}),
         Case("bilans.add_theme", "POST", BS + "/themes", _staff(302, **IN_SPACE), {"name": "Lieu"}),
         Case(

@@ -16,7 +16,7 @@ class StartForm(Form):
     scope = RadioField(
         _l("The bilan is about"),
         choices=[
-            SelectChoice(BilanScope.SESSION.value, _l("this session")),
+            SelectChoice(BilanScope.SESSION.value, _l("this workshop session")),
             SelectChoice(BilanScope.CYCLE.value, _l("the whole cycle")),
             SelectChoice(BilanScope.PROJECT.value, _l("a collective project")),
             SelectChoice(BilanScope.SPACE_YEAR.value, _l("the space's year")),

@@ -276,3 +276,19 @@ def test_hidden_notes_appear_nowhere(cycle_bilan):
         {"contribution_id": ids["Le docteur X m'a mal parlé"], "hidden": True},
     )
     assert [n.text for n in bilans.notes(section)] == ["Visible"]
+
+
+def test_the_bilan_page_drives_the_board_open_reveal_vote(cycle_bilan):
+    w, bilan, (p1, _p2, _p3) = cycle_bilan.world, cycle_bilan.bilan, cycle_bilan.phones
+    section = bilan.sections[1]
+    bilans.drive(w.mediator, section, "open")
+    assert (bilan.step, bilan.current_position) == (2, 1)
+    wall = db.session.get(Activity, section.activity_id)
+    live.contribute(p1, wall.id, "client-id-0001", "Les horaires")
+    assert not wall.results_visible
+    bilans.drive(w.mediator, section, "reveal")
+    bilans.drive(w.mediator, section, "vote")
+    db.session.refresh(wall)
+    assert wall.results_visible and wall.state["phase"] == "vote" and bilan.step == 3
+    with pytest.raises(ValidationError):
+        bilans.drive(w.mediator, section, "explode")

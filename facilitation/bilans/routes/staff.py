@@ -80,6 +80,19 @@ def set_step(bilan_id: int):
     return back(bilan, anchor=f"etape-{bilan.step}")
 
 
+@bp.post("/bilans/<int:bilan_id>/sections/<int:section_id>/tableau")
+@login_required
+def drive(bilan_id: int, section_id: int):
+    """Open the question for the phones, show its notes, start the dot vote, close it."""
+    bilan = staff_bilan(bilan_id)
+    section = services.get_section(bilan, section_id)
+    try:
+        services.drive(current_user, section, request.form.get("action", ""))
+    except ValidationError as error:
+        return refused(bilan, error, f"section-{section.id}")
+    return back(bilan, anchor=f"section-{section.id}")
+
+
 @bp.post("/bilans/<int:bilan_id>/sections/<int:section_id>/oral")
 @login_required
 def spoken(bilan_id: int, section_id: int):

@@ -43,11 +43,13 @@ from .bilans import (
 )
 from .mine import bilan_of, bilans_of
 from .notes import (
+    BOARD_ACTIONS,
     Note,
     Theme,
     add_spoken_note,
     add_theme,
     delete_theme,
+    drive,
     get_theme,
     move_note,
     notes,
@@ -83,6 +85,7 @@ from .writing import (
 )
 
 __all__ = [
+    "BOARD_ACTIONS",
     "BUILTINS",
     "ORAL_PREFIX",
     "SCOPE_LABELS",
@@ -108,6 +111,7 @@ __all__ = [
     "current_section",
     "delete_action",
     "delete_theme",
+    "drive",
     "ensure_builtins",
     "figures",
     "finalise",

@@ -211,3 +211,34 @@ def move_note(section: BilanSection, contribution_id: int, theme_id: int | None)
 
 def top_themes(bilan: Bilan) -> list[tuple[BilanSection, list[Theme]]]:
     return [(s, [t for t in themes(s) if t.id is not None]) for s in bilan.sections]
+
+
+BOARD_ACTIONS = ("open", "reveal", "vote", "close")
+
+
+def drive(actor, section: BilanSection, action: str) -> None:
+    """From the bilan's page: put the section's idea wall on the board and open it for the
+    phones (step 2), show its notes on the screen, start the dot vote (step 3), close it.
+    Through the live board's own controls, as its control page would."""
+    from ...live import services as live
+    from .bilans import set_step
+
+    bilan = section.bilan
+    _require_open(bilan)
+    if action not in BOARD_ACTIONS or section.activity_id is None:
+        raise ValidationError(_("Unknown step."))
+    board = live.get_board_for_staff(actor, db.session.get(Activity, section.activity_id).board_id)
+    who = live.Actor(user=actor)
+    if board.current_activity_id != section.activity_id:
+        live.control(who, board, "goto", {"activity_id": section.activity_id})
+    if action == "open":
+        live.control(who, board, "open")
+        set_step(actor, bilan, 2, section.position)
+    elif action == "reveal":
+        live.control(who, board, "reveal")
+    elif action == "vote":
+        live.control(who, board, "open")
+        live.control(who, board, "phase", {"phase": "vote"})
+        set_step(actor, bilan, 3, section.position)
+    else:
+        live.control(who, board, "close")
