@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -178,7 +179,7 @@ def test_a_group_writes_its_cycle_bilan_from_phones_to_pdf(new_page, server, scr
     expect(screen.locator(".projector-final")).to_contain_text("3 contributeur·rices", timeout=LIVE)
     with staff.expect_download() as download:
         staff.get_by_role("link", name="PDF à imprimer").click()
-    data = open(download.value.path(), "rb").read()
+    data = Path(download.value.path()).read_bytes()
     from pypdf import PdfReader
 
     text = " ".join(
