@@ -73,3 +73,17 @@ def test_seed_demo_json_names_a_finalised_cycle_bilan(runner, client):
     bilan = bilans.get_bilan(user, bilan_id)
     assert bilan.finalised and bilan.contributor_count > 0 and len(bilan.actions) == 2
     assert all(s.text for s in bilan.sections)
+
+
+def test_the_annual_report_lists_the_years_finalised_bilans(cycle_bilan):
+    w = cycle_bilan.world
+    _finalised(cycle_bilan)
+    today = date.today()
+    summaries = bilans.finalised_for_report(w.coordinator, structure(w.coordinator), today, today)
+    assert [(s.title, s.space_name, s.summary) for s in summaries] == [
+        ("Bilan du cycle « Tronc commun »", "Arnaud Bernard", "Texte")
+    ]
+    other = bilans.finalised_for_report(
+        w.other_mediator, of_space(w.other_mediator, w.other_space.id), today, today
+    )
+    assert other == []
