@@ -263,3 +263,25 @@ def test_reopen_needs_a_reason_kept_in_the_history(client, cycle_bilan):
     )
     text = text_of(page)
     assert "rouvert : Une action oubliée" in text and "finalisé" in text
+
+
+def test_a_co_animating_phone_holds_the_pen_and_writes(app, cycle_bilan):
+    from facilitation.live import services as live
+
+    w, bilan, phone_row = cycle_bilan.world, cycle_bilan.bilan, cycle_bilan.phones[0]
+    bilans.set_step(w.mediator, bilan, 5, 0)
+    board = bilans.board_of(bilan)
+    phone = app.test_client()
+    phone.set_cookie("fac_device", PHONE_KEYS[0])
+    url = f"/j/{board.join_code}/bilan"
+    refused = phone.post(url + "/ecrire", data={"take": "1"})
+    assert refused.status_code == 403
+    live.control(live.Actor(user=w.mediator), board, "handover", {"participant_id": phone_row.id})
+    taken = phone.post(url + "/ecrire", data={"take": "1"})
+    assert "Vous tenez le stylo" in text_of(taken)
+    saved = phone.post(url + "/ecrire", data={"text": "Écrit sur mon téléphone", "version": "0"})
+    assert saved.status_code == 200 and "Enregistré ✓" in text_of(saved)
+    stale = phone.post(url + "/ecrire", data={"text": "Encore", "version": "0"})
+    assert stale.status_code == 409 and "Encore" in stale.get_data(as_text=True)
+    db.session.refresh(bilan.sections[0])
+    assert bilan.sections[0].text == "Écrit sur mon téléphone"

@@ -292,3 +292,18 @@ def test_the_bilan_page_drives_the_board_open_reveal_vote(cycle_bilan):
     assert wall.results_visible and wall.state["phase"] == "vote" and bilan.step == 3
     with pytest.raises(ValidationError):
         bilans.drive(w.mediator, section, "explode")
+
+
+def test_a_phone_erasing_what_it_sent_blanks_its_proposals_and_notes(cycle_bilan):
+    from facilitation.participants.services import board as phone_data
+
+    from .conftest import PHONE_KEYS
+
+    w, bilan, (p1, _p2, _p3) = cycle_bilan.world, cycle_bilan.bilan, cycle_bilan.phones
+    section = bilan.sections[0]
+    collect(w, bilan, section, [(p1, "Ma note")])
+    proposal = bilans.propose(section, p1, "Ma phrase")
+    phone_data.erase_phone(PHONE_KEYS[0])
+    db.session.commit()
+    db.session.refresh(proposal)
+    assert proposal.text == "" and [n.text for n in bilans.notes(section)] == [""]
