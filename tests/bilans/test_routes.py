@@ -285,3 +285,19 @@ def test_a_co_animating_phone_holds_the_pen_and_writes(app, cycle_bilan):
     assert stale.status_code == 409 and "Encore" in stale.get_data(as_text=True)
     db.session.refresh(bilan.sections[0])
     assert bilan.sections[0].text == "Écrit sur mon téléphone"
+
+
+def test_coordinator_edits_a_template_bad_input_is_kept_with_a_french_message(client, world):
+    template = bilans.builtin(world.org.id, "4l")
+    db.session.commit()
+    login(client, world.coordinator)
+    url = f"/bilans/modeles/{template.id}"
+    refused = client.post(url, data={"name": "Mon 4L", "questions": "a\x00\n" + "x" * 301})
+    assert refused.status_code == 422
+    assert "trop long" in text_of(refused) and "Mon 4L" in refused.get_data(as_text=True)
+    saved = client.post(
+        url, data={"name": "Mon 4L", "questions": "Aimé\nAppris", "with_meteo": "y"}
+    )
+    assert saved.status_code == 302
+    listing = text_of(client.get("/bilans/modeles"))
+    assert "Mon 4L" in listing and "Commence par une météo." in listing
