@@ -301,3 +301,14 @@ def test_coordinator_edits_a_template_bad_input_is_kept_with_a_french_message(cl
     assert saved.status_code == 302
     listing = text_of(client.get("/bilans/modeles"))
     assert "Mon 4L" in listing and "Commence par une météo." in listing
+
+
+def test_the_start_form_offers_templates_that_are_still_there_when_posted(client, world):
+    """The built-ins are copied (committed) by the first GET; the POST finds the same ids."""
+    from facilitation.bilans.models import BilanTemplate
+
+    login(client, world.mediator)
+    page = client.get(f"/seances/{world.session.id}/bilan/nouveau").get_data(as_text=True)
+    db.session.expire_all()
+    ids = {str(t.id) for t in db.session.query(BilanTemplate)}
+    assert len(ids) == 4 and all(f'value="{i}"' in page for i in ids)

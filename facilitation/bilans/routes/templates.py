@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from ...core.exceptions import ValidationError
 from ...core.web import attach_error, redirect_to
-from ...extensions import db
 from ...spaces import services as spaces
 from .. import bp, services
 from ..forms import TemplateForm
@@ -19,7 +18,6 @@ from ..forms import TemplateForm
 def templates():
     """The structure's bilan templates (four built-ins, and the coordinator's own)."""
     items = services.list_templates(current_user)
-    db.session.commit()
     return render_template("bilans/templates.html", templates=items)
 
 

@@ -55,7 +55,8 @@ BUILTINS = {
 
 
 def ensure_builtins(organisation_id: int) -> None:
-    """Copy the built-ins into the structure once (then they are its own to edit)."""
+    """Copy the built-ins into the structure once (then they are its own to edit).
+    Called before any other change of the request: it commits."""
     have = set(
         db.session.scalars(
             sa.select(BilanTemplate.builtin).where(
@@ -79,7 +80,13 @@ def ensure_builtins(organisation_id: int) -> None:
         )
         added = True
     if added:
-        db.session.flush()
+        # Committed at once: the ids a form offers must still be there when it is posted
+        # (a rolled-back insert would give other ids on PostgreSQL). Two first visits at
+        # the same time: the unique name keeps one copy, the other request uses it.
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
 
 
 def list_templates(actor: User) -> list[BilanTemplate]:
