@@ -12,10 +12,7 @@ from .. import services
 
 
 def staff_bilan(bilan_id: int):
-    if not current_user.is_authenticated:
-        from flask import abort
-
-        abort(401)
+    """The bilan, for staff of its space (NotFound → 404 for anyone else)."""
     return services.get_bilan(current_user, bilan_id)
 
 

@@ -30,7 +30,7 @@ from ..models import (
     BilanStatus,
     BilanTemplate,
 )
-from .access import board_of, changed
+from .access import changed
 
 STEPS = 5
 STEP_LABELS = {
@@ -360,14 +360,3 @@ def finalised_for_report(actor: User, scope, start: date, end: date) -> list[Rep
 
 def project_of(bilan: Bilan) -> Project | None:
     return db.session.get(Project, bilan.project_id) if bilan.project_id else None
-
-
-def session_bilan_link(session: WorkshopSession) -> Bilan | None:
-    """The bilan run on (or about) this session, the latest one."""
-    return db.session.scalar(
-        sa.select(Bilan).where(Bilan.session_id == session.id).order_by(Bilan.id.desc())
-    )
-
-
-def board_for(bilan: Bilan):
-    return board_of(bilan)
