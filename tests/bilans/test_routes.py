@@ -312,3 +312,20 @@ def test_the_start_form_offers_templates_that_are_still_there_when_posted(client
     db.session.expire_all()
     ids = {str(t.id) for t in db.session.query(BilanTemplate)}
     assert len(ids) == 4 and all(f'value="{i}"' in page for i in ids)
+
+
+def test_the_finished_project_page_links_its_bilan(client, world):
+    from facilitation.projects import services as projects
+
+    project = projects.create_project(
+        world.mediator,
+        world.space,
+        projects.ProjectData(title="Logement et santé", aim="", determinants=[], status="finished"),
+    )
+    template = bilans.builtin(world.org.id, "projet")
+    bilan = bilans.start_bilan(
+        world.mediator, world.session.id, template.id, scope="project", project_id=project.id
+    )
+    login(client, world.mediator)
+    for path in (f"/projets/{project.id}", f"/projets/{project.id}/historique"):
+        assert f'href="/bilans/{bilan.id}"' in client.get(path).get_data(as_text=True), path
