@@ -106,6 +106,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     projects.init_app(app)
     pictograms.init_app(app)
 
+    from . import bilans
+
+    bilans.init_app(app)
+
     from .core import errors
 
     errors.init_app(app)

@@ -2,6 +2,17 @@
 
 from .accounts.models import Invitation, Organisation, Role, User, invitation_spaces
 from .audit.models import AuditEntry
+from .bilans.models import (
+    Bilan,
+    BilanAction,
+    BilanEvent,
+    BilanProposal,
+    BilanRevision,
+    BilanSection,
+    BilanTemplate,
+    BilanTheme,
+    BilanThemeNote,
+)
 from .core.uploads import Upload
 from .indicators.models import (
     ActivityLogEntry,
@@ -57,6 +68,15 @@ __all__ = [
     "AttendanceStatus",
     "AuditEntry",
     "Barrier",
+    "Bilan",
+    "BilanAction",
+    "BilanEvent",
+    "BilanProposal",
+    "BilanRevision",
+    "BilanSection",
+    "BilanTemplate",
+    "BilanTheme",
+    "BilanThemeNote",
     "Board",
     "CoAnimation",
     "CoAnimationKind",

@@ -1543,3 +1543,173 @@ _ids_without_indicators = _ids
 
 def _ids(world: World) -> dict:  # the ids above, and the indicators' rows
     return {**_ids_without_indicators(world), **_indicator_ids(world)}
+
+
+# --- bilans partagés: staff of the session's space; templates: everyone reads, the
+# coordinator edits and copies; the projector by its screen key; phones by their cookie. --
+
+BILAN_PHONE_KEY = "matrix-bilan-phone-key"
+
+
+def _bilan_ids(world: World) -> dict:
+    from facilitation.bilans import services as bilans
+
+    template = bilans.builtin(world.org.id, "cycle")
+    db.session.commit()
+    bilan = bilans.start_bilan(world.mediator, world.session.id, template.id, scope="cycle")
+    section = bilan.sections[0]
+    board = bilans.board_of(bilan)
+    phone = live.join(board, BILAN_PHONE_KEY, pseudonym=None, language="fr")
+    note = bilans.add_spoken_note(section, "Dit à l'oral")
+    theme = bilans.add_theme(section, "Accueil")
+    pen = bilans.staff_pen(world.mediator)
+    bilans.take_pen(section, pen)
+    bilans.save(section, pen, "Premier texte", 0, user=world.mediator)
+    proposal = bilans.propose(section, phone, "Une phrase")
+    action = bilans.add_action(world.mediator, bilan, what="Une action")
+    return {
+        "bilan": bilan.id,
+        "bilan_section": section.id,
+        "bilan_theme": theme.id,
+        "bilan_note": note.id,
+        "bilan_proposal": proposal.id,
+        "bilan_action": action.id,
+        "bilan_template": template.id,
+        "bilan_screen_key": board.screen_key,
+        "bilan_code": board.join_code,
+    }
+
+
+_ids_without_bilans = _ids
+
+
+def _ids(world: World) -> dict:  # the ids above, and a bilan being written
+    return {**_ids_without_bilans(world), **_bilan_ids(world)}
+
+
+B = "/bilans/{bilan}"
+BS = "/bilans/{bilan}/sections/{bilan_section}"
+TEMPLATE_FORM = {"name": "Notre modèle", "questions": "Une\nDeux"}
+
+CASES.extend(
+    [
+        Case("bilans.start", "GET", "/seances/{session}/bilan/nouveau", _staff(200, **IN_SPACE)),
+        Case(
+            "bilans.start",
+            "POST",
+            "/seances/{session}/bilan/nouveau",
+            _staff(302, **IN_SPACE),
+            {"template_id": ["{bilan_template}"], "scope": "cycle", "project_id": "0"},
+        ),
+        Case("bilans.page", "GET", B, _staff(200, **IN_SPACE)),
+        Case("bilans.set_step", "POST", B + "/etape", _staff(302, **IN_SPACE), {"step": "3"}),
+        Case("bilans.drive", "POST", BS + "/tableau", _staff(302, **IN_SPACE), {"action": "open"}),
+        Case("bilans.spoken", "POST", BS + "/oral", _staff(302, **IN_SPACE), {"text": "Dit"}),
+        Case("bilans.add_theme", "POST", BS + "/themes", _staff(302, **IN_SPACE), {"name": "Lieu"}),
+        Case(
+            "bilans.edit_theme",
+            "POST",
+            BS + "/themes/{bilan_theme}",
+            _staff(302, **IN_SPACE),
+            {"name": "Bon accueil"},
+        ),
+        Case(
+            "bilans.move_note",
+            "POST",
+            BS + "/regrouper",
+            _staff(302, **IN_SPACE),
+            {"note_id": ["{bilan_note}"], "theme_id": ["{bilan_theme}"]},
+        ),
+        Case("bilans.add_action", "POST", B + "/actions", _staff(302, **IN_SPACE), {"what": "Y"}),
+        Case(
+            "bilans.delete_action",
+            "POST",
+            B + "/actions/{bilan_action}/supprimer",
+            _staff(302, **IN_SPACE),
+        ),
+        Case("bilans.finalise", "POST", B + "/finaliser", _staff(302, **IN_SPACE)),
+        Case("bilans.reopen", "POST", B + "/rouvrir", _staff(302, **IN_SPACE), {"reason": "X"}),
+        Case("bilans.pen", "POST", BS + "/stylo", _staff(302, **IN_SPACE)),
+        # The mediator holds the pen; the coordinator does not: their save is refused (409),
+        # their text kept on the page.
+        Case(
+            "bilans.save",
+            "POST",
+            BS + "/texte",
+            {"anonymous": 302, "mediator": 302, "other_mediator": 404, "coordinator": 409},
+            {"text": "Suite", "version": "1"},
+        ),
+        Case(
+            "bilans.proposal",
+            "POST",
+            B + "/propositions/{bilan_proposal}",
+            _staff(302, **IN_SPACE),
+            {"version": "1"},
+        ),
+        Case("bilans.history", "GET", BS + "/historique", _staff(200, **IN_SPACE)),
+        Case(
+            "bilans.restore", "POST", BS + "/restaurer", _staff(302, **IN_SPACE), {"version": "1"}
+        ),
+        *(
+            Case("bilans.export", "GET", f"/bilans/{{bilan}}.{fmt}", _staff(200, **IN_SPACE))
+            for fmt in ("pdf", "odt")
+        ),
+        Case("bilans.templates", "GET", "/bilans/modeles", _staff(200)),
+        Case(
+            "bilans.edit_template",
+            "GET",
+            "/bilans/modeles/{bilan_template}",
+            _staff(200, **COORDINATION),
+        ),
+        Case(
+            "bilans.edit_template",
+            "POST",
+            "/bilans/modeles/{bilan_template}",
+            _staff(302, **COORDINATION),
+            TEMPLATE_FORM,
+        ),
+        Case(
+            "bilans.copy_template",
+            "POST",
+            "/bilans/modeles/{bilan_template}/copier",
+            _staff(302, **COORDINATION),
+        ),
+        # The projector: by the board's screen key, no login.
+        Case("bilans.screen", "GET", B + "/ecran/{bilan_screen_key}", _public(200), public=True),
+        Case("bilans.screen", "GET", B + "/ecran/pas-la-cle", _public(404), public=True),
+        Case(
+            "bilans.screen_content",
+            "GET",
+            B + "/ecran/{bilan_screen_key}/contenu",
+            _public(200),
+            public=True,
+        ),
+        # Phones: a browser that did not join the board is sent to join it first.
+        Case("bilans.phone", "GET", "/j/{bilan_code}/bilan", _public(302), public=True),
+        Case(
+            "bilans.phone_content",
+            "GET",
+            "/j/{bilan_code}/bilan/contenu",
+            _public(404),
+            public=True,
+        ),
+        Case(
+            "bilans.propose",
+            "POST",
+            "/j/{bilan_code}/bilan/proposer",
+            _public(302),
+            {"text": "Une phrase"},
+            public=True,
+        ),
+        Case(
+            "bilans.write",
+            "POST",
+            "/j/{bilan_code}/bilan/ecrire",
+            _public(302),
+            {"take": "1"},
+            public=True,
+        ),
+        Case("my_bilans.index", "GET", "/moi/bilans/", _public(200), public=True),
+        Case("my_bilans.detail", "GET", "/moi/bilans/{bilan}", _public(404), public=True),
+    ]
+)

@@ -246,6 +246,9 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
     # The last session held has a used board: its compte rendu has results of every kind.
     reported = [s for s in sessions if s.starts_on < today][-1]
     demo_reports.seed(reported)
+    from . import bilans as demo_bilans
+
+    bilan = demo_bilans.seed(users["amina"], reported)
     from .projects import seed_project
 
     project = seed_project(
@@ -291,6 +294,7 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
             "control_url": url_for("live.control", session_id=board.session_id, _external=True),
         },
         "session_report": demo_reports.urls(reported),
+        "bilan": bilan,
         "indicators": indicators,
     }
 

@@ -383,7 +383,7 @@ FIGURE_LIST: list[Figure] = [
         "bilans",
         _l("Bilans finalised"),
         _l("Shared reviews (bilans partagés) finalised in the period."),
-        None,
+        q.bilans_finalised,
         scopes=ALL_SCOPES,
         needs=BILANS,
     ),

@@ -548,3 +548,27 @@ def barriers_passed_on(ctx: Context) -> int:
 
 def barrier_people(ctx: Context) -> int:
     return sum(c["people"] for c in barrier_totals(ctx)["by_category"].values())
+
+
+# --- bilans partagés ----------------------------------------------------------------------
+
+
+def bilans_finalised(ctx: Context) -> int:
+    """Bilans finalised in the period (the date they were last finalised), in the scope.
+    A bilan reopened and not finalised again does not count."""
+    from ..bilans.models import Bilan, BilanStatus
+
+    start, end = _day_bounds(ctx)
+    query = sa.select(sa.func.count(Bilan.id)).where(
+        Bilan.organisation_id == ctx.organisation_id,
+        Bilan.status == BilanStatus.FINALISED,
+        Bilan.finalised_at >= start,
+        Bilan.finalised_at < end,
+    )
+    if ctx.scope is ScopeKind.SPACE:
+        query = query.where(Bilan.space_id == ctx.space_id)
+    elif ctx.scope is ScopeKind.CYCLE:
+        query = query.where(Bilan.cycle_id == ctx.cycle_id)
+    elif ctx.scope is ScopeKind.PROJECT:
+        query = query.where(Bilan.project_id == ctx.project_id)
+    return _count(query)

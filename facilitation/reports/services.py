@@ -10,6 +10,7 @@ appear nowhere (only their number).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -96,6 +97,24 @@ class SessionReport:
         return self.space.organisation.name
 
 
+BilanLink = Callable[[WorkshopSession], "tuple[str, str] | None"]
+_bilan_links: list[BilanLink] = []
+
+
+def register_bilan_link(provider: BilanLink) -> None:
+    """The bilans feature gives, for a session, (title, url) of its bilan or None."""
+    if provider not in _bilan_links:
+        _bilan_links.append(provider)
+
+
+def _bilan_link(session: WorkshopSession) -> tuple[str, str] | None:
+    for provider in _bilan_links:
+        link = provider(session)
+        if link:
+            return link
+    return None
+
+
 def _count(query) -> int:
     return db.session.scalar(query) or 0
 
@@ -160,7 +179,11 @@ def session_report(actor: User, session_id: int) -> SessionReport:
         revealed=sum(r.revealed for r in reports),
     )
     return SessionReport(
-        session=session, figures=figures, activities=reports, has_board=board is not None
+        session=session,
+        figures=figures,
+        activities=reports,
+        has_board=board is not None,
+        bilan=_bilan_link(session),
     )
 
 

@@ -34,7 +34,18 @@ def test_mediator_opens_the_compte_rendu_of_a_past_session_and_downloads_it(
         " ".join(text.split()[1:])  # "1. Comment arrivez-vous…" without its number
         for text in page.locator(".report-activity h3").all_inner_texts()
     ]
-    assert len(prompts) == 8
+    # The demo's eight activities, then the four questions of its cycle bilan (idea walls
+    # on the same board), and the compte rendu links that bilan.
+    assert len(prompts) == 12
+    assert prompts[8:] == [
+        "Ce qui a marché",
+        "Ce qui a moins marché",
+        "Ce qu'on a appris",
+        "Et maintenant ?",
+    ]
+    expect(page.locator("#bilan-title + p a")).to_have_attribute(
+        "href", demo["bilan"]["url"].removeprefix(live_server.base_url)
+    )
 
     with page.expect_download() as pdf_download:
         page.get_by_role("link", name=french("PDF to print")).click()

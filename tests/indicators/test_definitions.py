@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from facilitation.indicators import definitions, queries, view
+from facilitation.indicators.models import ScopeKind
 from facilitation.indicators.scope import Period, of_cycle, of_space, structure
 
 from .conftest import TODAY
@@ -110,18 +111,18 @@ def test_every_figure_has_a_definition_a_query_or_a_missing_package(figure):
     assert str(figure.definition).strip()
     assert str(figure.label).strip()
     assert figure.query is not None or figure.needs is not None
-    if figure.needs == definitions.BILANS:
-        assert not figure.available and figure.pending  # bilans: not there yet
-    if figure.needs == definitions.PROJECTS:
-        assert figure.available and figure.query is not None  # projects are on main
+    # Projects and bilans have landed: every figure is computed, none is "pending".
+    assert figure.query is not None
+    assert figure.available and figure.pending is None
 
 
-def test_pending_figures_show_why_instead_of_a_number(history, app):
+def test_project_and_bilan_figures_are_numbers_not_pending_notes(history, app):
     with app.test_request_context():
         page = view.build(
             history.coordinator, structure(history.coordinator), Period.of_year(2026), TODAY
         )
-    line = page.figures["bilans_finalised"]
-    assert line.shown is None
-    assert line.pending == "disponible quand les bilans seront en place"  # French default
-    assert page.figures["projects_active"].pending is None  # computed now
+    for key in ("bilans_finalised", "projects_active"):
+        line = page.figures[key]
+        assert line.pending is None
+        assert line.shown is not None
+    assert page.scope.kind is not ScopeKind.PROJECT

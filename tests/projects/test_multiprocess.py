@@ -13,13 +13,10 @@ import time
 
 import pytest
 
-from ..live.test_multiprocess import (  # noqa: F401  (fixtures)
-    _cookie_header,
-    _csrf,
-    _run_in_own_loop,
-    database,
-    two_servers,
-)
+from ..live.test_multiprocess import database, two_servers  # noqa: F401  (fixtures)
+from ..processes import cookie_header as _cookie_header
+from ..processes import csrf as _csrf
+from ..processes import run_in_own_loop as _run_in_own_loop
 
 aiohttp = pytest.importorskip("aiohttp")
 socketio_client = pytest.importorskip("socketio")
@@ -125,5 +122,5 @@ async def _scenario(demo: dict, server_a: str, server_b: str) -> None:
 
 
 def test_two_processes_share_a_project_through_redis(two_servers):  # noqa: F811
-    demo, (server_a, server_b) = two_servers
+    demo, (server_a, server_b), _ports = two_servers
     _run_in_own_loop(_scenario(demo, server_a, server_b))

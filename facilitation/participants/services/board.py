@@ -183,6 +183,12 @@ def anonymise_board_identities(identities: list) -> None:
     db.session.execute(
         sa.update(Contribution).where(Contribution.participant_id.in_(ids)).values(text="")
     )
+    # Sentences proposed for a bilan: blanked too (one accepted is in the group's text now).
+    from ...bilans.models import BilanProposal
+
+    db.session.execute(
+        sa.update(BilanProposal).where(BilanProposal.participant_id.in_(ids)).values(text="")
+    )
     words = sa.select(Activity.id).where(Activity.kind == ActivityKind.WORDCLOUD)
     for answer in db.session.scalars(
         sa.select(Answer).where(Answer.participant_id.in_(ids), Answer.activity_id.in_(words))
