@@ -1,4 +1,4 @@
-"""Each activity kind's results as a table, next to its tally (``live/kinds.py``).
+"""Each activity kind's results as a table, next to its tally (``live/kinds/``).
 
 ``table(kind, config, state, results)`` turns a tally — the same dictionary the projector
 shows — into a :class:`~.export.Table` of typed cells. The compte rendu page, its PDF and

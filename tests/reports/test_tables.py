@@ -1,4 +1,4 @@
-"""Each kind's tally as a table (pure functions, like live/kinds.py)."""
+"""Each kind's tally as a table (pure functions, like live/kinds/)."""
 
 from __future__ import annotations
 

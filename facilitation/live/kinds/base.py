@@ -1,0 +1,120 @@
+"""What every activity type shares: refusals, text cleaning, the base class."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, ClassVar
+
+from flask_babel import lazy_gettext as _l
+
+from ...core import text
+from ..models import ActivityKind
+
+MAX_CHOICES = 12
+MAX_LABEL = 80
+MAX_WORD = 30
+MAX_TEXT = 280
+SCALE_POINTS = 5
+ICONS = (
+    "",
+    "👍",
+    "👎",
+    "❤️",
+    "🙂",
+    "😐",
+    "🙁",
+    "✅",
+    "❌",
+    "❓",
+    "💊",
+    "🏥",
+    "🩺",
+    "🏠",
+    "🍎",
+    "💶",
+    "📄",
+    "🚌",
+    "👶",
+    "🧓",
+    "🤝",
+    "🗣️",
+    "📞",
+    "⏰",
+    "☀️",
+    "🌧️",
+)
+
+
+class Refused(Exception):
+    """An answer or a setting is refused. ``code`` is part of the real-time protocol."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def invalid(message) -> Refused:
+    return Refused("invalid", str(message))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key: « Santé », « sante » and « SANTÉ » are one word."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def clean_text(value: Any, *, limit: int, message) -> str:
+    """A text from a phone or a form, through the app's one validation (core.text)."""
+    try:
+        return text.clean(value, limit=limit, empty_message=message)
+    except text.TextRefused as refused:
+        raise Refused(refused.code, refused.message) from None
+
+
+def _int(value: Any, low: int, high: int, message) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise invalid(message)
+    return value
+
+
+def _choices(raw: Any) -> list[dict]:
+    if not isinstance(raw, list) or not 2 <= len(raw) <= MAX_CHOICES:
+        raise invalid(_l("Give between 2 and %(n)d choices.", n=MAX_CHOICES))
+    choices = []
+    for item in raw:
+        if isinstance(item, str):
+            item = {"label": item}
+        if not isinstance(item, dict):
+            raise invalid(_l("Give between 2 and %(n)d choices.", n=MAX_CHOICES))
+        label = clean_text(item.get("label"), limit=MAX_LABEL, message=_l("A choice is empty."))
+        icon = item.get("icon") or ""
+        if icon not in ICONS:
+            raise invalid(_l("Unknown pictogram."))
+        choices.append({"label": label, "icon": icon})
+    return choices
+
+
+class Kind:
+    kind: ClassVar[ActivityKind]
+    label: ClassVar[Any]
+    takes_contributions: ClassVar[bool] = False
+    phases: ClassVar[tuple[str, ...]] = ()
+
+    def clean_config(self, raw: dict) -> dict:
+        return {}
+
+    def clean_answer(
+        self,
+        config: dict,
+        state: dict,
+        value: Any,
+        previous: Any,
+        visible_ids: set[int] | None = None,
+    ) -> Any:
+        raise invalid(_l("This activity takes no answer."))
+
+    def tally(
+        self, config: dict, state: dict, answers: list[Any], contributions: list[dict] | None = None
+    ) -> dict:
+        return {"total": len(answers)}
