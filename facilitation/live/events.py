@@ -21,7 +21,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 from ..accounts import sessions as staff_sessions
 from ..core.exceptions import NotFound
 from ..extensions import db
-from . import payloads, services, settings, wire
+from . import payloads, services, settings, timekeeper, wire
 from .broadcast import (
     NAMESPACE,
     board_room,
@@ -330,3 +330,4 @@ def init_app(app) -> None:
     socketio.on_namespace(LiveNamespace(NAMESPACE))
     wire.install(socketio.server, trusted_proxies=app.config["TRUSTED_PROXIES"])
     broadcaster.init_app(app)
+    timekeeper.init_app(app)

@@ -7,9 +7,16 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ...core import qr
+from .. import bp, services
 from ..models import Board
 
 YEAR = 365 * 24 * 3600
+
+
+@bp.app_template_global("timer_of")
+def timer_of(activity):
+    """The countdown of an activity, for the templates (``live/_macros.html`` timer)."""
+    return services.timer_of(activity)
 
 
 def join_url(board: Board) -> str:
@@ -31,7 +38,7 @@ def control_payload() -> tuple[str, dict]:
     for key, value in request.form.items():
         if key in ("csrf_token", "action"):
             continue
-        if key in ("activity_id", "contribution_id", "participant_id"):
+        if key in ("activity_id", "contribution_id", "participant_id", "seconds"):
             value = as_int(value)
         elif key in ("hidden", "revealed", "answered"):
             value = value == "1"

@@ -8,6 +8,7 @@ Callers keep ``from facilitation.live import services`` and ``services.submit_an
 - :mod:`.presence`    phones joining, who is connected now
 - :mod:`.answers`     answers, contributions, results
 - :mod:`.driving`     control actions (staff, or a participant the board is handed to)
+- :mod:`.timer`       the countdown of an activity (answers may close at its end)
 - :mod:`.views`       the states sent to phones, screens and controls
 
 Everything that changes what clients see is committed first, then published on
@@ -62,6 +63,8 @@ from .presence import (
     participant_for_device,
     process_key,
 )
+from .timer import TIMER_MAX, TIMER_MIN, timer_of
+from .timer import expire as expire_timer
 from .views import activity_summary, participant_state, screen_state
 
 __all__ = [
@@ -72,6 +75,8 @@ __all__ = [
     "PSEUDONYM_MAX",
     "REOPEN_HOURS",
     "STAFF_ONLY",
+    "TIMER_MAX",
+    "TIMER_MIN",
     "Actor",
     "Stored",
     "active_handover",
@@ -91,6 +96,7 @@ __all__ = [
     "control",
     "count_wrong_code",
     "delete_activity",
+    "expire_timer",
     "find_board",
     "find_board_for_screen",
     "forget_process",
@@ -114,6 +120,7 @@ __all__ = [
     "results",
     "screen_state",
     "submit_answer",
+    "timer_of",
     "too_many_wrong_codes",
     "update_activity",
 ]

@@ -19,6 +19,7 @@ from ...extensions import db
 from .. import bus, kinds, payloads
 from ..kinds import Refused
 from ..models import Activity, ActivityKind, ActivityStatus, Answer, Contribution, LiveParticipant
+from . import timer as timers
 from .activities import get_activity
 
 MAX_CONTRIBUTIONS = 20  # per person and activity
@@ -48,7 +49,7 @@ def _clean_client_id(client_id: Any) -> str:
 
 def _open_activity(participant: LiveParticipant, activity_id: Any) -> Activity:
     activity = get_activity(participant.board_id, activity_id)  # the Board is not loaded
-    if activity.status is not ActivityStatus.OPEN:
+    if activity.status is not ActivityStatus.OPEN or timers.close_if_due(activity):
         raise Refused("closed", _("Answers are closed for this activity."))
     return activity
 

@@ -23,6 +23,7 @@ from ..models import (
     Handover,
     LiveParticipant,
 )
+from . import timer as timers
 from .activities import get_activity
 from .boards import get_board_for_staff
 
@@ -211,6 +212,18 @@ def _mark_answered(actor, board, payload):
     return (bus.STATE, bus.RESULTS)  # phones' list of questions to upvote changes
 
 
+def _timer(actor, board, payload):
+    activity = _current(board)
+    seconds = timers.clean_seconds(payload)
+    timers.start(activity, seconds, close=payloads.flag(payload, "close", False))
+    return (bus.STATE, bus.TIMER)
+
+
+def _timer_stop(actor, board, payload):
+    timers.stop(_current(board))
+    return (bus.STATE,)
+
+
 def _handover(actor, board, payload):
     participant_id = payloads.require_id(payload.get("participant_id"))
     participant = db.session.get(LiveParticipant, participant_id)
@@ -282,6 +295,8 @@ _ACTIONS = {
     "add_column": _add_column,
     "group": _group,
     "mark_answered": _mark_answered,
+    "timer": _timer,
+    "timer_stop": _timer_stop,
     "handover": _handover,
     "take_back": _take_back,
 }

@@ -6,6 +6,7 @@ from ..models import Activity, Board, LiveParticipant
 from .answers import answer_count
 from .driving import Actor, can_control
 from .presence import connected_count
+from .timer import timer_of
 
 
 def activity_summary(activity: Activity | None) -> dict | None:
@@ -17,6 +18,7 @@ def activity_summary(activity: Activity | None) -> dict | None:
         "status": activity.status.value,
         "revealed": activity.results_visible,
         "phase": activity.state.get("phase"),
+        "timer": timer_of(activity),
     }
 
 

@@ -4,6 +4,20 @@
 // and the page follows the board without reloading.
 (function () {
   "use strict";
+  // Countdowns ([data-timer] = seconds left when the fragment was rendered): each counts
+  // down on this device's clock; the server closes answers itself at the end.
+  setInterval(function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), function (el) {
+      var now = Date.now();
+      if (!el.hasAttribute("data-deadline")) el.setAttribute("data-deadline", now + 1000 * +el.getAttribute("data-timer"));
+      var left = Math.max(0, Math.ceil((+el.getAttribute("data-deadline") - now) / 1000));
+      var text = el.querySelector("[data-timer-text]");
+      if (text) text.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
+      el.classList.toggle("timer-ended", left === 0);
+      var done = el.querySelector("[data-timer-done]");
+      if (done) done.hidden = left !== 0;
+    });
+  }, 250);
   var root = document.querySelector("[data-live-role]");
   if (!root || !window.io) return;
   var role = root.getAttribute("data-live-role");
