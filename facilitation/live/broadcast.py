@@ -1,7 +1,8 @@
 """From bus topics to Socket.IO rooms, with results coalesced to a bounded rate.
 
 Rooms (namespace ``/live``):
-- ``board:<id>``   every client of the board (phones, screens, controls): ``state``
+- ``board:<id>``   every client of the board (phones, screens, controls): ``state``,
+                   ``contributions`` (a question or post-it shown: phones refresh the list)
 - ``screen:<id>``  screens and control panels: ``results`` (throttled), ``presence``
 - ``control:<id>`` control panels (staff and co-animator): ``presence`` with pseudonyms
 - ``participant:<id>`` one phone: ``state`` when its right to animate changes
@@ -61,6 +62,7 @@ class Broadcaster:
         bus.subscribe(bus.RESULTS, self.on_results)
         bus.subscribe(bus.PRESENCE, self.on_presence)
         bus.subscribe(bus.CONTROL, self.on_control)
+        bus.subscribe(bus.CONTRIBUTIONS, self.on_contributions)
 
     # -- bus handlers (called in the request/event that committed the change) --
 
@@ -86,6 +88,18 @@ class Broadcaster:
                 namespace=NAMESPACE,
             )
         self.on_presence(board_id)
+
+    def on_contributions(self, board_id: int, activity_id: int | None = None, **_):
+        """A question or post-it is shown: phones refresh their list (to upvote it)."""
+        if activity_id is None:
+            board = db.session.get(Board, board_id)
+            activity_id = board.current_activity_id if board is not None else None
+        socketio.emit(
+            "contributions",
+            {"activity_id": activity_id},
+            to=board_room(board_id),
+            namespace=NAMESPACE,
+        )
 
     def on_results(self, board_id: int, **_):
         with self._lock:

@@ -300,6 +300,7 @@ class LiveNamespace(Namespace):
             "activity_id": stored.activity_id,
             "contribution_id": stored.contribution_id,
             "duplicate": stored.duplicate,
+            "pending": stored.pending,
         }
 
     @acked

@@ -58,6 +58,9 @@ class ActivityForm(Form):
         description=_l("For a self-assessment: one statement per line in the choices above."),
         default="t0",
     )
+    premoderation = BooleanField(
+        _l("Questions wait for my approval before they are shown"),
+    )
     left = StringField(_l("Left end (débat mouvant)"), validators=[Length(max=80)])
     right = StringField(_l("Right end (débat mouvant)"), validators=[Length(max=80)])
 
@@ -81,6 +84,8 @@ class ActivityForm(Form):
             return {"dots": self.dots.data or 3}
         if kind is ActivityKind.DEBATE:
             return {"left": self.left.data, "right": self.right.data}
+        if kind is ActivityKind.QUESTIONS:
+            return {"premoderation": self.premoderation.data}
         if kind is ActivityKind.SELF_ASSESSMENT:
             moment, _sep, audience = (self.moment.data or "t0").partition("-")
             return {
@@ -105,6 +110,7 @@ class ActivityForm(Form):
         self.max_words.data = config.get("max_words", 3)
         self.dots.data = config.get("dots", 3)
         self.left.data = config.get("left", "")
+        self.premoderation.data = config.get("premoderation", False)
         if activity.kind is ActivityKind.SELF_ASSESSMENT:
             self.choices.data = "\n".join(kinds.statement_text(s) for s in config["statements"])
             audience = config.get("audience", "participants")

@@ -158,6 +158,8 @@ class Contribution(db.Model):
     text: Mapped[str] = mapped_column(sa.String(300))
     column: Mapped[str | None] = mapped_column(sa.String(40))  # idea wall grouping
     hidden: Mapped[bool] = mapped_column(default=False)  # moderation
+    # Pre-moderation (questions): hidden until the animator approves it; refused → hidden.
+    pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     answered: Mapped[bool] = mapped_column(default=False)  # questions
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -121,6 +121,10 @@ class Questions(Kind):
     label = _l("Questions")
     takes_contributions = True
 
+    def clean_config(self, raw):
+        # Pre-moderation: each question waits for the animator's approval before it shows.
+        return {"premoderation": bool(raw.get("premoderation"))}
+
     def clean_answer(self, config, state, value, previous, visible_ids=None):
         message = _l("Choose the questions you want asked.")
         if not isinstance(value, list):

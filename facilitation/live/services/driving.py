@@ -165,8 +165,19 @@ def _contribution(board: Board, payload: dict) -> Contribution:
 
 
 def _moderate(actor, board, payload):
-    _contribution(board, payload).hidden = payloads.flag(payload, "hidden")
+    contribution = _contribution(board, payload)
+    contribution.hidden = payloads.flag(payload, "hidden")
+    contribution.pending = False  # a question waiting and hidden is refused; shown, approved
     return (bus.STATE, bus.RESULTS)
+
+
+def _approve(actor, board, payload):
+    """Pre-moderation: a waiting question is shown on the screen and on every phone."""
+    contribution = _contribution(board, payload)
+    if not contribution.pending:
+        raise Refused("invalid", _("This question is not waiting for approval."))
+    contribution.pending = contribution.hidden = False
+    return (bus.RESULTS, bus.CONTRIBUTIONS)
 
 
 def _hide_word(actor, board, payload):
@@ -291,6 +302,7 @@ _ACTIONS = {
     "phase": _phase,
     "reveal_answer": _reveal_answer,
     "moderate": _moderate,
+    "approve": _approve,
     "hide_word": _hide_word,
     "add_column": _add_column,
     "group": _group,

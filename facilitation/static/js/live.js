@@ -64,7 +64,7 @@
         if (err) { if (current) setTimeout(function () { send(id); }, 3000); return; } // kept
         if (!current) return;
         if (ack && ack.ok) {
-          delete outbox[id]; save(); say(t("received"), true);
+          delete outbox[id]; save(); say(ack.pending ? t("pending") : t("received"), true);
           if (item.event === "contribute") reload("#activity");
         } else if (ack && ack.error === "rate_limited") {
           setTimeout(function () { send(id); }, 1500);
@@ -93,6 +93,22 @@
     var line = $("[data-connection]");
     socket.on("connect", function () { if (line) line.hidden = true; flush(); });
     socket.on("disconnect", function () { if (line) { line.textContent = t("offline"); line.hidden = false; } });
+    // A question shown to the group (sent by another phone, or approved): refresh the list
+    // to upvote, not the form being typed in (unless someone is ticking the list itself).
+    var listTimer = null;
+    var refreshList = function () {
+      clearTimeout(listTimer);
+      listTimer = setTimeout(function () {
+        var a = document.activeElement, list = $("#group-questions");
+        if (!list || !window.htmx) return;
+        if (a && list.contains(a)) return refreshList();
+        htmx.ajax("GET", fragmentUrl, { target: "#group-questions", swap: "outerHTML", select: "#group-questions" });
+      }, 200);
+    };
+    socket.on("contributions", function (c) {
+      var el = $("#activity");
+      if (el && c && String(c.activity_id) === el.getAttribute("data-activity")) refreshList();
+    });
     socket.on("state", function (s) {
       var el = $("#activity");
       var current = el && el.getAttribute("data-activity");
