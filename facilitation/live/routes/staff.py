@@ -51,6 +51,7 @@ def _control_context(board: Board, form: ActivityForm | None = None) -> dict:
         "activity": activity,
         "results": services.results(activity) if activity else None,
         "count": services.answer_count(activity) if activity else 0,
+        "answered": services.who_answered(board, activity),
         "contributions": services.contributions(activity, include_hidden=True)
         if activity is not None and kinds.get(activity.kind).takes_contributions
         else [],

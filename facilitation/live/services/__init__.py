@@ -65,7 +65,7 @@ from .presence import (
 )
 from .timer import TIMER_MAX, TIMER_MIN, timer_of
 from .timer import expire as expire_timer
-from .views import activity_summary, participant_state, screen_state
+from .views import activity_summary, participant_state, screen_state, who_answered
 
 __all__ = [
     "ACTIONS",
@@ -123,4 +123,5 @@ __all__ = [
     "timer_of",
     "too_many_wrong_codes",
     "update_activity",
+    "who_answered",
 ]

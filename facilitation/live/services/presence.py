@@ -217,6 +217,11 @@ def connected_participants(board: Board) -> list[LiveParticipant]:
     )
 
 
+def connected_ids(board: Board):
+    """The ids of the phones connected now, as a subquery (for counts joined to it)."""
+    return _connected_ids(board)
+
+
 def connected_count(board: Board) -> int:
     """Phones with at least one open socket (a phone with two tabs counts once)."""
     return db.session.scalar(
