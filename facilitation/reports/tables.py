@@ -38,6 +38,16 @@ def _people(total: int) -> str:
     return ngettext("%(num)d person answered", "%(num)d people answered", total)
 
 
+def _hand(results: dict) -> list[str]:
+    """The note "including N by a show of hands", when the animator added counts by hand."""
+    n = results.get("hand") or 0
+    if not n:
+        return []
+    return [
+        ngettext("including %(num)d by a show of hands", "including %(num)d by a show of hands", n)
+    ]
+
+
 def _yes_no(value: bool) -> str:
     return _("yes") if value else _("no")
 
@@ -48,6 +58,7 @@ def poll(config: dict, state: dict, results: dict) -> Table:
     for choice, count in zip(config["choices"], results["counts"], strict=True):
         table.row(_with_icon(choice["label"], choice.get("icon", "")), count, share(count, total))
     table.notes.append(_people(total))
+    table.notes.extend(_hand(results))
     if config.get("multiple"):
         table.notes.append(_("Several choices were possible: the shares add up to more than 100%."))
     return table
@@ -76,6 +87,7 @@ def quiz(config: dict, state: dict, results: dict) -> Table:
             share(count, total),
         )
     table.notes.append(_people(total))
+    table.notes.extend(_hand(results))
     table.notes.append(
         _("The right answer was shown on the screen.")
         if state.get("answer_revealed")
@@ -93,6 +105,7 @@ def scale(config: dict, state: dict, results: dict) -> Table:
     ):
         table.row(f"{point} · {_with_icon(label, icon)}", count, share(count, total))
     table.notes.append(_people(total))
+    table.notes.extend(_hand(results))
     if results.get("mean") is not None:
         table.notes.append(
             _("Average: %(mean)s out of 5", mean=format_decimal(results["mean"], "0.0"))
@@ -168,6 +181,7 @@ def debate(config: dict, state: dict, results: dict) -> Table:
     ):
         table.row(f"{point} · {label}", first, final)
     table.notes.append(_people(results["total"]))
+    table.notes.extend(_hand(results))
     if results.get("phase") == "final":
         table.notes.append(
             ngettext(

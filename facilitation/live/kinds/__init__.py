@@ -25,6 +25,7 @@ from .assessment import (
     statement_text,
 )
 from .base import (
+    HAND_MAX,
     ICONS,
     MAX_CHOICES,
     MAX_LABEL,
@@ -44,6 +45,7 @@ __all__ = [
     "AGREEMENT",
     "AUDIENCES",
     "CATALOGUE",
+    "HAND_MAX",
     "ICONS",
     "KINDS",
     "MAX_CHOICES",

@@ -95,10 +95,30 @@ def _choices(raw: Any) -> list[dict]:
     return choices
 
 
+HAND_MAX = 999  # people counted by a show of hands, per option
+
+
+def hand_counts(state: dict, n: int, key: str = "counts") -> list[int]:
+    """The counts added by hand (people without a phone), one per option: state["hand"]."""
+    hand = (state or {}).get("hand") or {}
+    raw = hand.get(key) if isinstance(hand, dict) else None
+    if not isinstance(raw, list):
+        return [0] * n
+    counts = [v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else 0 for v in raw]
+    return (counts + [0] * n)[:n]
+
+
+def with_hand(result: dict, hand: int) -> dict:
+    """A tally, with ``hand`` (how many were counted by hand) only when there are some."""
+    return {**result, "hand": hand} if hand else result
+
+
 class Kind:
     kind: ClassVar[ActivityKind]
     label: ClassVar[Any]
     takes_contributions: ClassVar[bool] = False
+    # Counts by a show of hands can be added (poll, quiz, scale, débat): state["hand"].
+    takes_hand_counts: ClassVar[bool] = False
     phases: ClassVar[tuple[str, ...]] = ()
 
     def clean_config(self, raw: dict) -> dict:
@@ -118,3 +138,7 @@ class Kind:
         self, config: dict, state: dict, answers: list[Any], contributions: list[dict] | None = None
     ) -> dict:
         return {"total": len(answers)}
+
+    def hand_options(self, config: dict) -> int:
+        """How many counts a show of hands gives (one per choice or point)."""
+        return len(config.get("choices", [])) or SCALE_POINTS

@@ -5,12 +5,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..models import ActivityKind
-from .base import MAX_LABEL, SCALE_POINTS, Kind, _choices, _int, clean_text, invalid
+from .base import (
+    MAX_LABEL,
+    SCALE_POINTS,
+    Kind,
+    _choices,
+    _int,
+    clean_text,
+    hand_counts,
+    invalid,
+    with_hand,
+)
 
 
 class Poll(Kind):
     kind = ActivityKind.POLL
     label = _l("Poll")
+    takes_hand_counts = True
 
     def clean_config(self, raw):
         return {"choices": _choices(raw.get("choices")), "multiple": bool(raw.get("multiple"))}
@@ -33,7 +44,9 @@ class Poll(Kind):
             for index in picked:
                 if 0 <= index < len(counts):
                     counts[index] += 1
-        return {"total": len(answers), "counts": counts}
+        hand = hand_counts(state, len(counts))
+        counts = [a + b for a, b in zip(counts, hand, strict=True)]
+        return with_hand({"total": len(answers) + sum(hand), "counts": counts}, sum(hand))
 
 
 class Quiz(Poll):
@@ -66,6 +79,7 @@ class Quiz(Poll):
 class Scale(Kind):
     kind = ActivityKind.SCALE
     label = _l("Scale / météo")
+    takes_hand_counts = True
 
     def clean_config(self, raw):
         style = raw.get("style") or "faces"
@@ -77,12 +91,14 @@ class Scale(Kind):
         return _int(value, 1, SCALE_POINTS, _l("Choose a point from 1 to 5."))
 
     def tally(self, config, state, answers, contributions=None):
-        counts = [0] * SCALE_POINTS
+        counts = hand_counts(state, SCALE_POINTS)
+        hand = sum(counts)
         for value in answers:
             counts[value - 1] += 1
-        total = len(answers)
-        mean = round(sum(answers) / total, 1) if total else None
-        return {"total": total, "counts": counts, "mean": mean}
+        total = sum(counts)
+        points = sum(point * n for point, n in enumerate(counts, start=1))
+        mean = round(points / total, 1) if total else None
+        return with_hand({"total": total, "counts": counts, "mean": mean}, hand)
 
 
 class Ranking(Kind):
@@ -133,6 +149,7 @@ class Debate(Kind):
     kind = ActivityKind.DEBATE
     label = _l("Débat mouvant")
     phases = ("first", "final")
+    takes_hand_counts = True
 
     def clean_config(self, raw):
         return {
@@ -154,7 +171,12 @@ class Debate(Kind):
         return {"first": previous.get("first"), "final": position}
 
     def tally(self, config, state, answers, contributions=None):
-        first, final = [0] * SCALE_POINTS, [0] * SCALE_POINTS
+        # By hand: the places counted in the room, at the first step and after moving.
+        first = hand_counts(state, SCALE_POINTS, "first")
+        final = hand_counts(state, SCALE_POINTS, "final")
+        if not any(final):
+            final = list(first)
+        hand = max(sum(first), sum(final))
         moved = 0
         for value in answers:
             if value.get("first"):
@@ -162,13 +184,16 @@ class Debate(Kind):
             final[value["final"] - 1] += 1
             if value.get("first") and value["first"] != value["final"]:
                 moved += 1
-        return {
-            "total": len(answers),
-            "first": first,
-            "final": final,
-            "moved": moved,
-            "phase": state.get("phase", "first"),
-        }
+        return with_hand(
+            {
+                "total": len(answers) + hand,
+                "first": first,
+                "final": final,
+                "moved": moved,
+                "phase": state.get("phase", "first"),
+            },
+            hand,
+        )
 
 
 class SenseCheck(Kind):

@@ -123,7 +123,7 @@ class Questions(Kind):
 
     def clean_config(self, raw):
         # Pre-moderation: each question waits for the animator's approval before it shows.
-        return {"premoderation": bool(raw.get("premoderation"))}
+        return {"premoderation": True} if raw.get("premoderation") else {}
 
     def clean_answer(self, config, state, value, previous, visible_ids=None):
         message = _l("Choose the questions you want asked.")

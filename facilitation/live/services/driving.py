@@ -223,6 +223,40 @@ def _mark_answered(actor, board, payload):
     return (bus.STATE, bus.RESULTS)  # phones' list of questions to upvote changes
 
 
+def _hand_count(actor, board, payload):
+    """Counts by a show of hands (people without a phone), added to the phones' answers.
+
+    Fields ``hand-<option>`` (0 to 999 each, empty = 0) replace the counts given before;
+    for a débat mouvant, they are the places of the current step."""
+    activity = _current(board)
+    kind = kinds.get(activity.kind)
+    if not kind.takes_hand_counts:
+        raise Refused("invalid", _("This activity takes no count by a show of hands."))
+    message = _("A count by a show of hands is a whole number from 0 to 999.")
+    counts = []
+    for index in range(kind.hand_options(activity.config)):
+        value = payload.get(f"hand-{index}", 0)
+        if isinstance(value, str):
+            value = value.strip() or "0"
+            if not value.isdigit() or not value.isascii():
+                raise Refused("invalid", message)
+            value = int(value)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= kinds.HAND_MAX
+        ):
+            raise Refused("invalid", message)
+        counts.append(value)
+    hand = dict(activity.state.get("hand") or {})
+    if activity.kind is ActivityKind.DEBATE:
+        hand[activity.state.get("phase", "first")] = counts
+    else:
+        hand["counts"] = counts
+    _update_state(activity, hand=hand)
+    return (bus.STATE, bus.RESULTS)
+
+
 def _timer(actor, board, payload):
     activity = _current(board)
     seconds = timers.clean_seconds(payload)
@@ -307,6 +341,7 @@ _ACTIONS = {
     "add_column": _add_column,
     "group": _group,
     "mark_answered": _mark_answered,
+    "hand_count": _hand_count,
     "timer": _timer,
     "timer_stop": _timer_stop,
     "handover": _handover,
