@@ -94,6 +94,9 @@ def add_activity(board_id: int):
     """Add an activity at the end of the session's plan."""
     board = _staff_board(board_id)
     form = ActivityForm()
+    if request.form.get("choose_kind"):  # no JavaScript: show the chosen type's settings
+        template = "live/_activities.html" if is_htmx() else "live/control.html"
+        return render_template(template, **_control_context(board, form))
     if form.validate_on_submit():
         try:
             services.add_activity(
