@@ -37,6 +37,12 @@ def _staff_activity(activity_id: int) -> Activity:
     return activity
 
 
+def _copy_targets(activity: Activity) -> list:
+    from .reuse import copy_targets  # the reuse routes import this module
+
+    return copy_targets(activity)
+
+
 def _attach_error(form: ActivityForm, error: ValidationError) -> None:
     """A refused setting ("config") goes on top of the form: ``form.config`` is the form's
     method, not a field, and attaching the message to it crashed the page (500)."""
@@ -143,6 +149,7 @@ def edit_activity(activity_id: int):
         activity=activity,
         board=activity.board,
         kinds_label=kinds.get(activity.kind).label,
+        copy_targets=_copy_targets(activity),
     ), form_status(form)
 
 

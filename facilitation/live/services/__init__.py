@@ -8,6 +8,7 @@ Callers keep ``from facilitation.live import services`` and ``services.submit_an
 - :mod:`.presence`    phones joining, who is connected now
 - :mod:`.answers`     answers, contributions, results
 - :mod:`.driving`     control actions (staff, or a participant the board is handed to)
+- :mod:`.reuse`       duplicate an activity, copy it to another session, reset its answers
 - :mod:`.timer`       the countdown of an activity (answers may close at its end)
 - :mod:`.views`       the states sent to phones, screens and controls
 
@@ -63,12 +64,14 @@ from .presence import (
     participant_for_device,
     process_key,
 )
+from .reuse import ACTIVITY_RESET, copy_activity, duplicate_activity, reset_activity
 from .timer import TIMER_MAX, TIMER_MIN, timer_of
 from .timer import expire as expire_timer
 from .views import activity_summary, participant_state, screen_state, who_answered
 
 __all__ = [
     "ACTIONS",
+    "ACTIVITY_RESET",
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "MAX_CONTRIBUTIONS",
@@ -94,8 +97,10 @@ __all__ = [
     "contribute",
     "contributions",
     "control",
+    "copy_activity",
     "count_wrong_code",
     "delete_activity",
+    "duplicate_activity",
     "expire_timer",
     "find_board",
     "find_board_for_screen",
@@ -117,6 +122,7 @@ __all__ = [
     "participant_state",
     "process_key",
     "reopen_joining",
+    "reset_activity",
     "results",
     "screen_state",
     "submit_answer",
