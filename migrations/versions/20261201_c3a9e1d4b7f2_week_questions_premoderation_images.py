@@ -1,4 +1,4 @@
-"""a mediator's week: questions waiting for approval (pre-moderation)
+"""a mediator's week: questions waiting for approval, tools archived
 
 Revision ID: c3a9e1d4b7f2
 Revises: 47bf1f8ebe52
@@ -23,6 +23,12 @@ def upgrade():
         )
 
 
+    with op.batch_alter_table('tools', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True))
+
+
 def downgrade():
+    with op.batch_alter_table('tools', schema=None) as batch_op:
+        batch_op.drop_column('archived_at')
     with op.batch_alter_table('contributions', schema=None) as batch_op:
         batch_op.drop_column('pending')

@@ -41,6 +41,7 @@ from .plans import (
 )
 from .templates import (
     Applied,
+    TemplateStepEdit,
     apply_template,
     board_of,
     delete_template,
@@ -48,8 +49,9 @@ from .templates import (
     list_templates,
     save_as_template,
     session_activities,
+    update_template,
 )
-from .tools import ToolData, create_tool, get_tool, list_tools, update_tool
+from .tools import ToolData, create_tool, get_tool, list_tools, set_tool_archived, update_tool
 
 __all__ = [
     "MAX_STEP_MINUTES",
@@ -60,6 +62,7 @@ __all__ = [
     "MonthGroup",
     "Plan",
     "PlanStep",
+    "TemplateStepEdit",
     "ToolData",
     "add_plan_item",
     "apply_template",
@@ -84,7 +87,9 @@ __all__ = [
     "save_as_template",
     "session_activities",
     "session_plan",
+    "set_tool_archived",
     "space_sessions",
     "update_plan_item",
+    "update_template",
     "update_tool",
 ]

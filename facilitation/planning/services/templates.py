@@ -18,7 +18,7 @@ from ...live.models import ActivityKind, Board
 from ...workshops import services as workshops
 from ...workshops.models import WorkshopSession
 from ..models import PlanItem, SessionTemplate
-from .common import _clean, _commit_unique, _one_line
+from .common import MAX_STEP_MINUTES, _clean, _commit_unique, _minutes, _one_line
 from .plans import _next_position, plan_items
 from .tools import list_tools
 
@@ -159,7 +159,7 @@ def apply_template(actor: User, template: SessionTemplate, session: WorkshopSess
     template = get_template(actor, template.id)
     session = workshops.get_session(actor, session.id)
     specs = _checked_activity_specs(template.activities)
-    tools = {t.id for t in list_tools(actor)}
+    tools = {t.id for t in list_tools(actor) + list_tools(actor, archived=True)}
     position = _next_position(session.id)
     for offset, step in enumerate(template.steps or []):
         tool_id = step.get("tool_id")
@@ -179,6 +179,70 @@ def apply_template(actor: User, template: SessionTemplate, session: WorkshopSess
     )
 
 
+@dataclass(frozen=True)
+class TemplateStepEdit:
+    """A step of a template as edited: its title and duration, or removed."""
+
+    title: str
+    duration_minutes: Any
+    notes: str = ""
+    remove: bool = False
+
+
+def update_template(
+    actor: User,
+    template: SessionTemplate,
+    *,
+    name: str,
+    description: str = "",
+    steps: list[TemplateStepEdit] | None = None,
+    remove_activities: set[int] | frozenset[int] = frozenset(),
+) -> SessionTemplate:
+    """Edit a template in place: its name, description, steps; activities can be removed.
+
+    ``steps`` give every step in order (None: unchanged); ``remove_activities`` are the
+    positions of the activities to take out of it."""
+    template = get_template(actor, template.id)
+    name = _one_line(name)
+    if not name:
+        raise ValidationError(_("Give the template a name."), "name")
+    if len(name) > 160:
+        raise ValidationError(_("At most %(n)d characters.", n=160), "name")
+    old_steps = list(template.steps or [])
+    new_steps = old_steps
+    if steps is not None:
+        if len(steps) != len(old_steps):
+            raise ValidationError(_("The template changed meanwhile: open it again."))
+        new_steps = []
+        for old, edit in zip(old_steps, steps, strict=True):
+            if edit.remove:
+                continue
+            title = _one_line(edit.title)
+            if not title:
+                raise ValidationError(_("Give each step a title."), "steps")
+            if len(title) > 160:
+                raise ValidationError(_("At most %(n)d characters.", n=160), "steps")
+            new_steps.append(
+                {
+                    **old,
+                    "title": title,
+                    "duration_minutes": _minutes(edit.duration_minutes, "steps", MAX_STEP_MINUTES),
+                    "notes": _clean(edit.notes),
+                }
+            )
+    activities = [
+        a for index, a in enumerate(template.activities or []) if index not in remove_activities
+    ]
+    if not new_steps and not activities:
+        raise ValidationError(_("A template keeps at least one step or one activity."))
+    template.name = name
+    template.description = _clean(description)
+    template.steps = new_steps
+    template.activities = activities
+    _commit_unique(_("A template with this name already exists."), "name")
+    return template
+
+
 def delete_template(actor: User, template: SessionTemplate) -> None:
     template = get_template(actor, template.id)
     db.session.delete(template)
@@ -187,6 +251,7 @@ def delete_template(actor: User, template: SessionTemplate) -> None:
 
 __all__ = [
     "Applied",
+    "TemplateStepEdit",
     "apply_template",
     "board_of",
     "delete_template",
@@ -194,4 +259,5 @@ __all__ = [
     "list_templates",
     "save_as_template",
     "session_activities",
+    "update_template",
 ]

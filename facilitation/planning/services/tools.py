@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...accounts.models import User
+from ...core.database import utcnow
 from ...core.exceptions import NotFound, ValidationError
 from ...extensions import db
 from ...live.models import ActivityKind
@@ -28,15 +29,26 @@ class ToolData:
     co_built: bool = False
 
 
-def list_tools(actor: User) -> list[Tool]:
-    """The organisation's tools, by name."""
+def list_tools(actor: User, *, archived: bool = False) -> list[Tool]:
+    """The organisation's tools in use (``archived``: the archived ones), by name."""
     return list(
         db.session.scalars(
             sa.select(Tool)
-            .where(Tool.organisation_id == actor.organisation_id)
+            .where(
+                Tool.organisation_id == actor.organisation_id,
+                Tool.archived_at.is_not(None) if archived else Tool.archived_at.is_(None),
+            )
             .order_by(sa.func.lower(Tool.name))
         )
     )
+
+
+def set_tool_archived(actor: User, tool: Tool, archived: bool) -> Tool:
+    """Archive a tool (no longer offered for new steps; plans keep it) or restore it."""
+    tool = get_tool(actor, tool.id)
+    tool.archived_at = utcnow() if archived else None
+    db.session.commit()
+    return tool
 
 
 def get_tool(actor: User, tool_id: Any) -> Tool:
@@ -95,5 +107,6 @@ __all__ = [
     "create_tool",
     "get_tool",
     "list_tools",
+    "set_tool_archived",
     "update_tool",
 ]
