@@ -94,9 +94,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(indicators_bp)
     live_events.init_app(app)
 
-    from . import projects
+    from . import images, projects
 
     projects.init_app(app)
+    images.init_app(app)
 
     from .core import errors
 

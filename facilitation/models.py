@@ -3,6 +3,7 @@
 from .accounts.models import Invitation, Organisation, Role, User, invitation_spaces
 from .audit.models import AuditEntry
 from .core.uploads import Upload
+from .images.models import LibraryImage
 from .indicators.models import (
     ActivityLogEntry,
     Barrier,
@@ -69,6 +70,7 @@ __all__ = [
     "Handover",
     "IndicatorSettings",
     "Invitation",
+    "LibraryImage",
     "LiveParticipant",
     "Objective",
     "Organisation",
