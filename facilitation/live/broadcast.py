@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 
 from ..extensions import db, socketio
 from . import bus, services
@@ -185,6 +185,7 @@ class Broadcaster:
             return
         activity = board.current_activity
         payload = services.screen_state(board)
+        g.live_view = "screen"  # photos in the results through the screen's links
         payload["html"] = render_template(
             "live/_screen_results.html",
             board=board,

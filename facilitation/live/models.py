@@ -38,6 +38,7 @@ class ActivityKind(enum.StrEnum):
     QUESTIONS = "questions"
     SENSECHECK = "senscheck"  # a quick 👍 / 🤔 / 👎
     SELF_ASSESSMENT = "self_assessment"  # T0/T1 statements on a 1–5 scale (indicators)
+    PHOTOLANGAGE = "photolangage"  # pick one or two photos that speak to you
 
 
 class ActivityStatus(enum.StrEnum):

@@ -202,6 +202,15 @@ def questions(config: dict, state: dict, results: dict) -> Table:
     return table
 
 
+def photolangage(config: dict, state: dict, results: dict) -> Table:
+    """Photos chosen (by their number in the library), how many chose each, their words."""
+    table = Table([_("Photo"), _("Chosen by"), _("Words")])
+    for photo in results["photos"]:
+        table.row(_("Photo %(n)d", n=photo["id"]), photo["count"], ", ".join(photo["words"]))
+    table.notes.append(_people(results["total"]))
+    return table
+
+
 def self_assessment(config: dict, state: dict, results: dict) -> Table:
     """T0/T1 statements: how many chose each point, and the median (counts only)."""
     from ..live import kinds
@@ -230,6 +239,7 @@ TABLES: dict[ActivityKind, Callable[[dict, dict, dict], Table]] = {
     ActivityKind.QUESTIONS: questions,
     ActivityKind.SENSECHECK: sense_check,
     ActivityKind.SELF_ASSESSMENT: self_assessment,
+    ActivityKind.PHOTOLANGAGE: photolangage,
 }
 
 

@@ -40,6 +40,7 @@ from .base import (
 )
 from .choices import Debate, Poll, Quiz, Ranking, Scale, SenseCheck
 from .contributions import Ideas, Questions, WordCloud
+from .photos import Photolangage
 
 __all__ = [
     "AGREEMENT",
@@ -62,6 +63,7 @@ __all__ = [
     "Debate",
     "Ideas",
     "Kind",
+    "Photolangage",
     "Poll",
     "Questions",
     "Quiz",
@@ -94,6 +96,7 @@ KINDS: dict[ActivityKind, Kind] = {
         Questions,
         SenseCheck,
         SelfAssessment,
+        Photolangage,
     )
 }
 

@@ -91,7 +91,11 @@ def _choices(raw: Any) -> list[dict]:
         icon = item.get("icon") or ""
         if icon not in ICONS:
             raise invalid(_l("Unknown pictogram."))
-        choices.append({"label": label, "icon": icon})
+        choice = {"label": label, "icon": icon}
+        image = item.get("image_id")
+        if image is not None:  # a photo of the library (checked against it by the services)
+            choice["image_id"] = _int(image, 1, 2**63 - 1, _l("Choose the photos in the library."))
+        choices.append(choice)
     return choices
 
 

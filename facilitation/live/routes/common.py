@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ...core import qr
+from ...core.exceptions import NotFound
 from .. import bp, services
 from ..models import Board
 
@@ -17,6 +18,35 @@ YEAR = 365 * 24 * 3600
 def timer_of(activity):
     """The countdown of an activity, for the templates (``live/_macros.html`` timer)."""
     return services.timer_of(activity)
+
+
+@bp.app_template_global("board_image")
+def board_image(board, image_id):
+    """A photo of the library as this page may show it: ``{"src", "alt"}`` (or None).
+
+    Phones and the screen fetch it through the board (only photos its activities show);
+    staff pages through the library. ``g.live_view`` says which page is rendered."""
+    from ...images import services as images
+
+    try:
+        image = images.board_image(board, image_id)
+    except NotFound:
+        return None
+    view = g.get("live_view")
+    if view == "screen":
+        src = url_for(
+            "live.screen_image", code=board.join_code, key=board.screen_key, image_id=image.id
+        )
+    elif view == "phone":
+        src = url_for("live.phone_image", code=board.join_code, image_id=image.id)
+    else:
+        src = url_for("images.file", image_id=image.id)
+    return {
+        "src": src,
+        "alt": image.alt,
+        "width": image.upload.width,
+        "height": image.upload.height,
+    }
 
 
 def join_url(board: Board) -> str:
@@ -38,7 +68,7 @@ def control_payload() -> tuple[str, dict]:
     for key, value in request.form.items():
         if key in ("csrf_token", "action"):
             continue
-        if key in ("activity_id", "contribution_id", "participant_id", "seconds"):
+        if key in ("activity_id", "contribution_id", "participant_id", "seconds", "image_id"):
             value = as_int(value)
         elif key in ("hidden", "revealed", "answered"):
             value = value == "1"

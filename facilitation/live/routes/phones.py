@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -21,10 +22,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ...core import uploads
 from ...core.exceptions import NotFound, ValidationError
 from ...core.i18n import LANG_COOKIE
 from ...core.web import attach_error, form_status, is_htmx
 from ...extensions import db
+from ...images import services as images
 from .. import bp, kinds, services
 from ..events import DEVICE_COOKIE
 from ..forms import JoinCodeForm, JoinForm, answer_from_fields
@@ -51,7 +54,16 @@ def _joined(code: str):
     return participant.board, participant
 
 
+@bp.get("/j/<code>/images/<int:image_id>")
+@uploads.download_view
+def phone_image(code: str, image_id: int):
+    """A photo one of the board's activities shows, for a phone that joined it."""
+    board, _participant = _joined(code)
+    return uploads.send(images.board_image(board, image_id).upload)
+
+
 def _phone_context(board: Board, participant, **extra) -> dict:
+    g.live_view = "phone"  # photos through the phone's own links
     activity = board.current_activity
     context = {
         "board": board,

@@ -37,6 +37,12 @@ def _staff_activity(activity_id: int) -> Activity:
     return activity
 
 
+def _library(board: Board) -> list:
+    from ...images import services as images
+
+    return images.list_images(board.session.cycle.space.organisation_id)
+
+
 def _copy_targets(activity: Activity) -> list:
     from .reuse import copy_targets  # the reuse routes import this module
 
@@ -69,6 +75,7 @@ def _control_context(board: Board, form: ActivityForm | None = None) -> dict:
         "joining": services.joining_status(board),
         "reopen_hours": services.REOPEN_HOURS,
         "kinds": kinds,
+        "library": _library(board),
     }
 
 
@@ -150,6 +157,7 @@ def edit_activity(activity_id: int):
         board=activity.board,
         kinds_label=kinds.get(activity.kind).label,
         copy_targets=_copy_targets(activity),
+        library=_library(activity.board),
     ), form_status(form)
 
 

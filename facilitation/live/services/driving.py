@@ -223,6 +223,22 @@ def _mark_answered(actor, board, payload):
     return (bus.STATE, bus.RESULTS)  # phones' list of questions to upvote changes
 
 
+def _spotlight(actor, board, payload):
+    """Photolangage: show one of the photos large on the screen (no id: back to all)."""
+    activity = _current(board)
+    if activity.kind is not ActivityKind.PHOTOLANGAGE:
+        raise Refused("invalid", _("Only a photolangage shows a photo large."))
+    photo = payload.get("image_id")
+    if photo in (None, "", 0):
+        _update_state(activity, spotlight=None)
+    else:
+        photo = payloads.require_id(photo)
+        if photo not in activity.config.get("photos", []):
+            raise Refused("invalid", _("This photo is not in the activity."))
+        _update_state(activity, spotlight=photo)
+    return (bus.STATE, bus.RESULTS)
+
+
 def _hand_count(actor, board, payload):
     """Counts by a show of hands (people without a phone), added to the phones' answers.
 
@@ -342,6 +358,7 @@ _ACTIONS = {
     "group": _group,
     "mark_answered": _mark_answered,
     "hand_count": _hand_count,
+    "spotlight": _spotlight,
     "timer": _timer,
     "timer_stop": _timer_stop,
     "handover": _handover,
