@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import sqlalchemy as sa
@@ -103,3 +104,20 @@ def test_migrations_match_the_models(app):
         )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_seed_demo_has_a_photo_library_and_a_photolangage(runner):
+    from PIL import Image
+
+    from facilitation.core import uploads
+    from facilitation.images.models import LibraryImage
+    from facilitation.live.models import Activity, ActivityKind
+
+    assert runner.invoke(args=["seed-demo", "--json"]).exit_code == 0
+    photos = list(db.session.scalars(sa.select(LibraryImage)))
+    assert len(photos) >= 4 and all(p.alt.strip() for p in photos)
+    assert Image.open(io.BytesIO(uploads.read(photos[0].upload))).size == (320, 240)
+    [photolangage] = db.session.scalars(
+        sa.select(Activity).where(Activity.kind == ActivityKind.PHOTOLANGAGE)
+    )
+    assert photolangage.config["photos"] == [p.id for p in photos]
