@@ -6,7 +6,7 @@ from flask import g, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ...core import qr
+from ...core import network, qr
 from ...core.exceptions import NotFound
 from .. import bp, services
 from ..models import Board
@@ -50,7 +50,9 @@ def board_image(board, image_id):
 
 
 def join_url(board: Board) -> str:
-    return url_for("live.board", code=board.join_code, _external=True)
+    """The link phones open (QR code, short URL): the laptop's network address when the
+    screen is opened on 127.0.0.1 while the server listens on the room's network."""
+    return network.for_phones(url_for("live.board", code=board.join_code, _external=True))
 
 
 def screen_url(board: Board) -> str:
