@@ -31,6 +31,12 @@
   };
   hideForJs();
   document.addEventListener("htmx:afterSettle", hideForJs);
+  // "Start the workshop": the screen opens in its own window (for the projector) while
+  // this tab goes to the control page; without script, the control page offers the link.
+  document.addEventListener("click", function (event) {
+    var start = event.target.closest("[data-start-screen]");
+    if (start) window.open(start.getAttribute("data-start-screen"), "facilitation-screen");
+  });
   document.addEventListener("focusin", function (event) {
     if (event.target.matches("[data-select-on-focus]")) event.target.select();
   });
