@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -12,6 +13,12 @@ from .. import bp, services
 from ..models import Board
 
 YEAR = 365 * 24 * 3600
+
+
+@bp.app_template_filter("decimal")
+def decimal(value) -> str:
+    """A number as the board's language writes it: « 2,0 » in French, "2.0" in English."""
+    return "" if value is None else format_decimal(value, "0.0")
 
 
 @bp.app_template_global("timer_of")
