@@ -1580,6 +1580,7 @@ CASES.extend(
             public=True,
         ),
         Case("live.phone_image", "GET", "/j/{code}/images/999", _public(302), public=True),
+        Case("live.phone_present", "GET", "/j/{code}/present.gif", _public(302), public=True),
         Case("planning.archive_tool", "POST", "/outils/{tool}/archiver", _staff(302)),
         Case("planning.restore_tool", "POST", "/outils/{tool}/restaurer", _staff(302)),
         Case("planning.edit_template", "GET", "/modeles/{template}/modifier", _staff(200)),

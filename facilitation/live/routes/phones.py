@@ -54,6 +54,24 @@ def _joined(code: str):
     return participant.board, participant
 
 
+PIXEL = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
+    b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
+
+@bp.get("/j/<code>/present.gif")
+def phone_present(code: str):
+    """Fetched only by phones without JavaScript (a <noscript> image of the board page):
+    they count as connected while they are on it."""
+    board, participant = _joined(code)
+    services.page_seen(board, participant)
+    response = make_response(PIXEL)
+    response.headers["Content-Type"] = "image/gif"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/j/<code>/images/<int:image_id>")
 @uploads.download_view
 def phone_image(code: str, image_id: int):

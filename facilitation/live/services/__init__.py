@@ -61,6 +61,7 @@ from .presence import (
     forget_process,
     heartbeat,
     join,
+    page_seen,
     participant_for_device,
     process_key,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "my_answer",
     "new_join_code",
     "normalise_code",
+    "page_seen",
     "participant_for_code",
     "participant_for_device",
     "participant_state",
