@@ -194,6 +194,14 @@ class Broadcaster:
             count=payload["count"],
         )
         socketio.emit("results", payload, to=screen_room(board_id), namespace=NAMESPACE)
+        if activity is not None and activity.results_visible:
+            # Phones showing the results fetch them again (a tiny event, same 10 Hz bound).
+            socketio.emit(
+                "results_changed",
+                {"activity_id": activity.id},
+                to=board_room(board_id),
+                namespace=NAMESPACE,
+            )
 
     def _send_presence(self, board_id: int) -> None:
         board = db.session.get(Board, board_id)

@@ -105,3 +105,26 @@ def test_the_activity_form_sets_premoderation(client, auth, world, board):
     assert response.status_code in (200, 302), response.get_data(as_text=True)[:400]
     db.session.expire_all()
     assert board.activities[-1].config == {"premoderation": True}
+
+
+def test_phones_are_told_when_shown_results_change(sockets, world, board):
+    poll = add(world.mediator, board, open_it=True)
+    services.control(Actor(user=world.mediator), board, "reveal")
+    watcher, voter = sockets.phone(board, "Colibri"), sockets.phone(board, "Mésange")
+    watcher.get_received(NS)
+    voter.emit(
+        "answer",
+        {"activity_id": poll.id, "client_id": client_id(), "value": [0]},
+        namespace=NS,
+        callback=True,
+    )
+    assert events(watcher, "results_changed") == [{"activity_id": poll.id}]
+    services.control(Actor(user=world.mediator), board, "hide")
+    watcher.get_received(NS)
+    voter.emit(
+        "answer",
+        {"activity_id": poll.id, "client_id": client_id(), "value": [1]},
+        namespace=NS,
+        callback=True,
+    )
+    assert events(watcher, "results_changed") == []  # results hidden: nothing to follow

@@ -45,6 +45,10 @@
     var key = "fac-outbox-" + code;
     var outbox = {};
     try { outbox = JSON.parse(localStorage.getItem(key)) || {}; } catch (e) { outbox = {}; }
+    // Answers queued before this page loaded: once stored, the page shows what the
+    // server stored (the form rendered at load showed the older answer).
+    var restored = {};
+    Object.keys(outbox).forEach(function (id) { restored[id] = true; });
     var save = function () { try { localStorage.setItem(key, JSON.stringify(outbox)); } catch (e) {} };
     var uid = function () {
       var a = new Uint8Array(12);
@@ -65,7 +69,7 @@
         if (!current) return;
         if (ack && ack.ok) {
           delete outbox[id]; save(); say(ack.pending ? t("pending") : t("received"), true);
-          if (item.event === "contribute") reload("#activity");
+          if (item.event === "contribute" || restored[id]) { delete restored[id]; reload("#activity"); }
         } else if (ack && ack.error === "rate_limited") {
           setTimeout(function () { send(id); }, 1500);
         } else {
@@ -105,6 +109,15 @@
         htmx.ajax("GET", fragmentUrl, { target: "#group-questions", swap: "outerHTML", select: "#group-questions" });
       }, 200);
     };
+    // Results shown on the phone follow the answers while they change (at most once a second).
+    var resultsTimer = null;
+    socket.on("results_changed", function () {
+      if (!$("#phone-results") || resultsTimer) return;
+      resultsTimer = setTimeout(function () {
+        resultsTimer = null;
+        if (window.htmx && $("#phone-results")) htmx.ajax("GET", fragmentUrl, { target: "#phone-results", swap: "outerHTML", select: "#phone-results" });
+      }, 1000);
+    });
     socket.on("contributions", function (c) {
       var el = $("#activity");
       if (el && c && String(c.activity_id) === el.getAttribute("data-activity")) refreshList();
