@@ -34,9 +34,12 @@ translations: $(VENV)/.installed
 migrate: install translations
 	$(FLASK) db upgrade
 
-## make run: serve on http://127.0.0.1:$(PORT), with demo data if the database is empty.
+## make run: serve on http://127.0.0.1:$(PORT), with demo data if the database is empty;
+## prints the demo logins and the live board's links every time.
+## HOST=0.0.0.0 make run: phones on the room's Wi-Fi reach the laptop (QR = its address).
 run: migrate
-	$(FLASK) seed-demo --if-empty
+	@$(FLASK) seed-demo --if-empty --json > /dev/null
+	@$(FLASK) demo-logins
 	$(FLASK) serve --port $(PORT)
 
 ## make test: the whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.

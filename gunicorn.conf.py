@@ -58,6 +58,13 @@ keepalive = 5
 accesslog = os.environ.get("ACCESS_LOG") or None  # "-" for stdout
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+# gunicorn's control socket is one file per user (~/.gunicorn/gunicorn.ctl): stopping one
+# instance removed another's. Nothing here uses it (`gunicornc`): off, unless a path is
+# given for this instance (GUNICORN_CONTROL_SOCKET).
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
 
 
 def post_worker_init(worker):

@@ -101,13 +101,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     live_events.init_app(app)
     metrics.init_app(app)
 
-    from . import pictograms, projects
+    from . import bilans, images, pictograms, projects
 
     projects.init_app(app)
     pictograms.init_app(app)
-
-    from . import bilans
-
+    images.init_app(app)
     bilans.init_app(app)
 
     from .core import errors

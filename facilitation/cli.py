@@ -15,13 +15,16 @@ from flask_babel import get_timezone
 
 from .accounts import services as accounts
 from .audit import chain, retention
+from .core import network
 from .core.exceptions import ValidationError
+from .demo import logins as demo_logins_store
 from .demo import services as demo
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(demo_logins)
     app.cli.add_command(serve)
     app.cli.add_command(audit_verify)
     app.cli.add_command(purge)
@@ -72,9 +75,14 @@ def seed_demo(as_json: bool, if_empty: bool, base_url: str | None) -> None:
             result = demo.seed(today)
         except demo.DatabaseNotEmpty as error:
             raise click.ClickException(error.message) from error
+        demo_logins_store.remember(result)  # `flask demo-logins` prints them again
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
+    _print_logins(result)
+
+
+def _print_logins(result: dict) -> None:
     click.echo(f"Demo ready at {result['login_url']}")
     click.echo(
         f"  coordinator: {result['coordinator']['email']} / {result['coordinator']['password']}"
@@ -82,6 +90,28 @@ def seed_demo(as_json: bool, if_empty: bool, base_url: str | None) -> None:
     for mediator in result["mediators"]:
         spaces = ", ".join(s["name"] for s in mediator["spaces"])
         click.echo(f"  mediator:    {mediator['email']} / {mediator['password']}  ({spaces})")
+    live = result.get("live")
+    if live:
+        click.echo(f"  live board:  join {live['join_url']}  (code {live['join_code']})")
+        click.echo(f"               screen {live['screen_url']}")
+        click.echo(f"               control {live['control_url']}")
+
+
+@click.command("demo-logins")
+@click.option(
+    "--base-url",
+    default=None,
+    help="Public address used in printed links (default http://127.0.0.1:$PORT).",
+)
+def demo_logins(base_url: str | None) -> None:
+    """Print the demo logins and the live board's links again, while the demo data is there."""
+    base_url = network.for_phones(base_url or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
+    with current_app.test_request_context(base_url=base_url):
+        result = demo_logins_store.logins()
+    if result is None:
+        click.echo("No demo data in this database (its accounts are not the demo's).", err=True)
+        return
+    _print_logins(result)
 
 
 @click.command("serve")
@@ -94,6 +124,10 @@ def serve(host: str, port: int) -> None:
     os.environ.update(HOST=host, PORT=str(port))
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     click.echo(f"Serving on http://{host}:{port}")
+    if network.listening_on_network(host):
+        address = network.network_address()
+        if address:
+            click.echo(f"Phones on this network: http://{address}:{port}")
     os.chdir(root)
     argv = [str(gunicorn), "-c", str(root / "gunicorn.conf.py"), "wsgi:app"]
     os.execv(argv[0], argv)  # noqa: S606 (replace this process by the server)

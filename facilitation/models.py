@@ -14,6 +14,7 @@ from .bilans.models import (
     BilanThemeNote,
 )
 from .core.uploads import Upload
+from .images.models import LibraryImage
 from .indicators.models import (
     ActivityLogEntry,
     Barrier,
@@ -89,6 +90,7 @@ __all__ = [
     "Handover",
     "IndicatorSettings",
     "Invitation",
+    "LibraryImage",
     "LiveParticipant",
     "Objective",
     "Organisation",

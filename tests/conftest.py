@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -68,6 +69,8 @@ def make_test_config(database_url: str, instance_path, **overrides) -> dict:
         # of this process reads the database while a test empties it (on PostgreSQL
         # such a read deadlocked the TRUNCATE between tests).
         "LIVE_BROADCAST_SYNC": True,
+        # seed-demo keeps the demo logins here (not in the developer's own instance/)
+        "DEMO_LOGINS_FILE": str(Path(instance_path) / "demo-logins.json"),
     }
     config.update(overrides)
     return config

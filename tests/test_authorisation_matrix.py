@@ -1713,3 +1713,61 @@ CASES.extend(
         Case("my_bilans.detail", "GET", "/moi/bilans/{bilan}", _public(404), public=True),
     ]
 )
+
+
+# --- a mediator's week: reusing activities, the library over time, photos -------------------
+
+CASES.extend(
+    [
+        Case(
+            "live.duplicate_activity",
+            "POST",
+            "/activites/{activity}/dupliquer",
+            _staff(302, **IN_SPACE),
+        ),
+        Case(
+            "live.copy_activity",
+            "POST",
+            "/activites/{activity}/copier",
+            _staff(302, **IN_SPACE),
+            {"session_id": ["{session}"]},
+        ),
+        Case(
+            "live.reset_activity",
+            "GET",
+            "/activites/{activity}/reinitialiser",
+            _staff(200, **IN_SPACE),
+        ),
+        Case(
+            "live.reset_activity",
+            "POST",
+            "/activites/{activity}/reinitialiser",
+            _staff(302, **IN_SPACE),
+            {"confirm": "1"},
+        ),
+        # photos only through a board that shows them: none here
+        Case(
+            "live.screen_image",
+            "GET",
+            "/ecran/{code}/{key}/images/999",
+            _public(404),
+            public=True,
+        ),
+        Case("live.phone_image", "GET", "/j/{code}/images/999", _public(302), public=True),
+        Case("live.phone_present", "GET", "/j/{code}/present.gif", _public(302), public=True),
+        Case("planning.archive_tool", "POST", "/outils/{tool}/archiver", _staff(302)),
+        Case("planning.restore_tool", "POST", "/outils/{tool}/restaurer", _staff(302)),
+        Case("planning.edit_template", "GET", "/modeles/{template}/modifier", _staff(200)),
+        Case(
+            "planning.edit_template",
+            "POST",
+            "/modeles/{template}/modifier",
+            _staff(302),
+            {"name": "Atelier type", "step-0-title": "Accueil", "step-0-minutes": "15"},
+        ),
+        Case("images.library", "GET", "/images", _staff(200)),
+        Case("images.upload", "POST", "/images", _staff(422), {"alt": "Une salle"}),
+        Case("images.edit_alt", "POST", "/images/999/texte", _staff(404), {"alt": "Une salle"}),
+        Case("images.file", "GET", "/images/999/fichier", _staff(404)),
+    ]
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import sqlalchemy as sa
@@ -103,3 +104,60 @@ def test_migrations_match_the_models(app):
         )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_seed_demo_has_a_photo_library_and_a_photolangage(runner):
+    from PIL import Image
+
+    from facilitation.core import uploads
+    from facilitation.images.models import LibraryImage
+    from facilitation.live.models import Activity, ActivityKind
+
+    assert runner.invoke(args=["seed-demo", "--json"]).exit_code == 0
+    photos = list(db.session.scalars(sa.select(LibraryImage)))
+    assert len(photos) >= 4 and all(p.alt.strip() for p in photos)
+    assert Image.open(io.BytesIO(uploads.read(photos[0].upload))).size == (320, 240)
+    [photolangage] = db.session.scalars(
+        sa.select(Activity).where(Activity.kind == ActivityKind.PHOTOLANGAGE)
+    )
+    assert photolangage.config["photos"] == [p.id for p in photos]
+
+
+def test_make_run_twice_prints_the_logins_and_links_both_times(runner):
+    """What `make run` calls before serving: seed-demo --if-empty, then demo-logins."""
+    outputs = []
+    for _ in range(2):
+        assert runner.invoke(args=["seed-demo", "--if-empty", "--json"]).exit_code == 0
+        result = runner.invoke(args=["demo-logins"])
+        assert result.exit_code == 0
+        outputs.append(result.output)
+    for output in outputs:
+        assert "coordination@example.org / " in output and "amina@example.org / " in output
+        assert "live board:  join http://127.0.0.1:" in output and "/ecran/" in output
+    assert outputs[0] == outputs[1]
+    password = outputs[0].split("coordination@example.org / ")[1].split()[0]
+    assert accounts.authenticate("coordination@example.org", password) is not None
+
+
+def test_demo_logins_says_nothing_once_the_demo_accounts_changed(runner):
+    assert runner.invoke(args=["seed-demo", "--json"]).exit_code == 0
+    user = db.session.scalar(sa.select(User).where(User.email == "coordination@example.org"))
+    from werkzeug.security import generate_password_hash
+
+    user.password_hash = generate_password_hash("un tout autre mot de passe")  # changed
+    db.session.commit()
+    result = runner.invoke(args=["demo-logins"])
+    assert "coordination@example.org" not in result.output
+
+
+def test_links_for_phones_use_the_network_address_when_listening_on_it():
+    from facilitation.core import network
+
+    url = "http://127.0.0.1:5000/j/ABC234"
+    assert network.for_phones(url, bind_host="127.0.0.1", address="192.168.1.20") == url
+    assert (
+        network.for_phones(url, bind_host="0.0.0.0", address="192.168.1.20")  # noqa: S104
+        == "http://192.168.1.20:5000/j/ABC234"
+    )
+    lan = "http://192.168.1.20:5000/j/ABC234"
+    assert network.for_phones(lan, bind_host="0.0.0.0", address="10.0.0.2") == lan  # noqa: S104

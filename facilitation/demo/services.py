@@ -30,6 +30,7 @@ from ..planning.models import PlanItem, SessionTemplate, Tool
 from ..spaces.models import Space, SpaceKind, SpaceMembership
 from ..workshops.models import Cycle, WorkshopSession
 from . import indicators as demo_indicators
+from . import photos as demo_photos
 from . import reports as demo_reports
 
 PSEUDONYMS = [
@@ -208,7 +209,8 @@ def seed(today: date, *, rng_seed: int = 2016) -> dict:
                     recorded_by_id=users["amina"].id,
                 )
             )
-    board = _demo_board(next(s for s in sessions if s.starts_on >= today))
+    photos = demo_photos.demo_library(org.id, users["amina"].id)
+    board = _demo_board(next(s for s in sessions if s.starts_on >= today), photos)
     _demo_planning(org, users["amina"], board.session)
     db.session.commit()
     for participant in participants:
@@ -344,8 +346,9 @@ DEMO_ACTIVITIES = [
 ]
 
 
-def _demo_board(session: WorkshopSession) -> Board:
-    """A live board with one activity of each type; the first, a poll, is open."""
+def _demo_board(session: WorkshopSession, photos: list) -> Board:
+    """A live board with one activity of each type; the first, a poll, is open. The
+    photolangage uses the demo's photo library, and the quiz shows one of its photos."""
     board = Board(
         session=session,
         join_code=new_join_code(),
@@ -356,7 +359,15 @@ def _demo_board(session: WorkshopSession) -> Board:
     db.session.add(board)
     db.session.flush()
     activities = []
-    for position, (kind, prompt, raw) in enumerate(DEMO_ACTIVITIES):
+    specs = [
+        *DEMO_ACTIVITIES,
+        (
+            ActivityKind.PHOTOLANGAGE,
+            "Choisissez une photo qui vous fait penser à l'accès aux soins",
+            {"photos": [p.id for p in photos], "picks": 2, "word": True},
+        ),
+    ]
+    for position, (kind, prompt, raw) in enumerate(specs):
         activities.append(
             Activity(
                 board_id=board.id,
@@ -367,6 +378,8 @@ def _demo_board(session: WorkshopSession) -> Board:
                 state=kinds.initial_state(kind),
             )
         )
+        if kind is ActivityKind.QUIZ and photos:
+            activities[-1].config = {**activities[-1].config, "image_id": photos[0].id}
     activities[0].status = ActivityStatus.OPEN
     db.session.add_all(activities)
     db.session.flush()

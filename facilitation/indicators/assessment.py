@@ -1,6 +1,6 @@
 """Preparing a T0/T1 self-assessment on a session's live board: staff choose statements
 from the seeds' list and can add their own; the board then carries one activity of the
-kind ``self_assessment`` (``live/kinds.py``), answered from the phones."""
+kind ``self_assessment`` (``live/kinds/``), answered from the phones."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Outcome indicators: the T0/T1 self-assessment of participants, the T1 questionnaire of
 partner professionals (guests). Aggregates only.
 
-The answers are the live board's (activity kind ``self_assessment``, ``live/kinds.py``):
+The answers are the live board's (activity kind ``self_assessment``, ``live/kinds/``):
 ``{"<statement index>": point 1–5}``. A participant's T0 and T1 are **paired by the
 pseudonymous person**: the phone that answered was linked to their record at the roll
 call (``LiveParticipant.participant_id``). The unit is one person in one cycle: the T0 is

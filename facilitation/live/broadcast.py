@@ -1,7 +1,8 @@
 """From bus topics to Socket.IO rooms, with results coalesced to a bounded rate.
 
 Rooms (namespace ``/live``):
-- ``board:<id>``   every client of the board (phones, screens, controls): ``state``
+- ``board:<id>``   every client of the board (phones, screens, controls): ``state``,
+                   ``contributions`` (a question or post-it shown: phones refresh the list)
 - ``screen:<id>``  screens and control panels: ``results`` (throttled), ``presence``
 - ``control:<id>`` control panels (staff and co-animator): ``presence`` with pseudonyms
 - ``participant:<id>`` one phone: ``state`` when its right to animate changes
@@ -19,7 +20,7 @@ import logging
 import threading
 import time
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..extensions import db, socketio
@@ -63,6 +64,7 @@ class Broadcaster:
         bus.subscribe(bus.RESULTS, self.on_results)
         bus.subscribe(bus.PRESENCE, self.on_presence)
         bus.subscribe(bus.CONTROL, self.on_control)
+        bus.subscribe(bus.CONTRIBUTIONS, self.on_contributions)
 
     # -- bus handlers (called in the request/event that committed the change) --
 
@@ -88,6 +90,18 @@ class Broadcaster:
                 namespace=NAMESPACE,
             )
         self.on_presence(board_id)
+
+    def on_contributions(self, board_id: int, activity_id: int | None = None, **_):
+        """A question or post-it is shown: phones refresh their list (to upvote it)."""
+        if activity_id is None:
+            board = db.session.get(Board, board_id)
+            activity_id = board.current_activity_id if board is not None else None
+        socketio.emit(
+            "contributions",
+            {"activity_id": activity_id},
+            to=board_room(board_id),
+            namespace=NAMESPACE,
+        )
 
     def on_results(self, board_id: int, **_):
         with self._lock:
@@ -177,6 +191,7 @@ class Broadcaster:
             return
         activity = board.current_activity
         payload = services.screen_state(board)
+        g.live_view = "screen"  # photos in the results through the screen's links
         payload["html"] = render_template(
             "live/_screen_results.html",
             board=board,
@@ -185,6 +200,14 @@ class Broadcaster:
             count=payload["count"],
         )
         socketio.emit("results", payload, to=screen_room(board_id), namespace=NAMESPACE)
+        if activity is not None and activity.results_visible:
+            # Phones showing the results fetch them again (a tiny event, same 10 Hz bound).
+            socketio.emit(
+                "results_changed",
+                {"activity_id": activity.id},
+                to=board_room(board_id),
+                namespace=NAMESPACE,
+            )
 
     def _send_presence(self, board_id: int) -> None:
         board = db.session.get(Board, board_id)

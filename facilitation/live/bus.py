@@ -18,6 +18,8 @@ STATE = "state"  # what phones should show changed (activity, open/close, reveal
 RESULTS = "results"  # answers or contributions changed: screens need new results
 PRESENCE = "presence"  # someone joined, connected or left
 CONTROL = "control"  # who may drive the board changed (handover, take back)
+CONTRIBUTIONS = "contributions"  # a post-it or question is shown: phones update their list
+TIMER = "timer"  # a countdown started: answers may close by themselves at its end
 
 
 def subscribe(topic: str, handler: Handler) -> None:

@@ -25,7 +25,7 @@ from ..accounts import sessions as staff_sessions
 from ..core import metrics
 from ..core.exceptions import NotFound
 from ..extensions import db
-from . import payloads, ratelimit, services, settings, wire
+from . import payloads, ratelimit, services, settings, timekeeper, wire
 from .broadcast import (
     NAMESPACE,
     board_room,
@@ -339,6 +339,7 @@ class LiveNamespace(Namespace):
             "activity_id": stored.activity_id,
             "contribution_id": stored.contribution_id,
             "duplicate": stored.duplicate,
+            "pending": stored.pending,
         }
 
     @acked
@@ -370,3 +371,4 @@ def init_app(app) -> None:
     socketio.on_namespace(LiveNamespace(NAMESPACE))
     wire.install(socketio.server, trusted_proxies=app.config["TRUSTED_PROXIES"])
     broadcaster.init_app(app)
+    timekeeper.init_app(app)

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -26,7 +34,8 @@ class ActivityForm(Form):
         _l("Choices, one per line"),
         description=_l(
             "For a poll, a quiz or a ranking. Start a line with a pictogram if you like "
-            "(👍 Yes). For a quiz, put * before the right answer."
+            "(👍 Yes), or with a photo's number in the library (#12 Yes). For a quiz, put * "
+            "before the right answer."
         ),
     )
     multiple = BooleanField(_l("Several answers allowed"))
@@ -58,11 +67,29 @@ class ActivityForm(Form):
         description=_l("For a self-assessment: one statement per line in the choices above."),
         default="t0",
     )
+    # Photos of the structure's library (checkboxes and a select rendered from it).
+    image_id = StringField(_l("Photo shown with the question (optional)"))
+    photos = SelectMultipleField(_l("Photos shown (photolangage)"), validate_choice=False)
+    picks = SelectField(
+        _l("Each person picks"),
+        choices=[SelectChoice("1", _l("one photo")), SelectChoice("2", _l("one or two photos"))],
+        default="1",
+    )
+    word = BooleanField(_l("With a word on the chosen photo (optional for each person)"))
+    premoderation = BooleanField(
+        _l("Questions wait for my approval before they are shown"),
+    )
     left = StringField(_l("Left end (débat mouvant)"), validators=[Length(max=80)])
     right = StringField(_l("Right end (débat mouvant)"), validators=[Length(max=80)])
 
     def config(self) -> dict:
         """The kind-specific settings, read from the fields that concern this kind."""
+        config = self._kind_config()
+        if self.image_id.data:
+            config["image_id"] = self.image_id.data  # checked against the library
+        return config
+
+    def _kind_config(self) -> dict:
         kind = ActivityKind(self.kind.data)
         lines = [line.strip() for line in (self.choices.data or "").splitlines() if line.strip()]
         correct = [i for i, line in enumerate(lines) if line.startswith("*")]
@@ -81,6 +108,14 @@ class ActivityForm(Form):
             return {"dots": self.dots.data or 3}
         if kind is ActivityKind.DEBATE:
             return {"left": self.left.data, "right": self.right.data}
+        if kind is ActivityKind.QUESTIONS:
+            return {"premoderation": self.premoderation.data}
+        if kind is ActivityKind.PHOTOLANGAGE:
+            return {
+                "photos": self.photos.data or [],
+                "picks": self.picks.data,
+                "word": self.word.data,
+            }
         if kind is ActivityKind.SELF_ASSESSMENT:
             moment, _sep, audience = (self.moment.data or "t0").partition("-")
             return {
@@ -97,7 +132,10 @@ class ActivityForm(Form):
         self.prompt.data = activity.prompt
         correct = set(config.get("correct", []))
         self.choices.data = "\n".join(
-            ("* " if i in correct else "") + (c["icon"] + " " if c.get("icon") else "") + c["label"]
+            ("* " if i in correct else "")
+            + (f"#{c['image_id']} " if c.get("image_id") else "")
+            + (c["icon"] + " " if c.get("icon") else "")
+            + c["label"]
             for i, c in enumerate(config.get("choices", []))
         )
         self.multiple.data = config.get("multiple", False)
@@ -105,6 +143,11 @@ class ActivityForm(Form):
         self.max_words.data = config.get("max_words", 3)
         self.dots.data = config.get("dots", 3)
         self.left.data = config.get("left", "")
+        self.premoderation.data = config.get("premoderation", False)
+        self.image_id.data = str(config["image_id"]) if config.get("image_id") else ""
+        self.photos.data = [str(p) for p in config.get("photos", [])]
+        self.picks.data = str(config.get("picks", 1))
+        self.word.data = config.get("word", False)
         if activity.kind is ActivityKind.SELF_ASSESSMENT:
             self.choices.data = "\n".join(kinds.statement_text(s) for s in config["statements"])
             audience = config.get("audience", "participants")
@@ -115,10 +158,19 @@ class ActivityForm(Form):
 
 
 def _choice(line: str) -> dict:
+    """A choice line: an optional photo number (#12), an optional pictogram, the label."""
+    image = None
+    head, _sep, rest = line.partition(" ")
+    if head.startswith("#") and head[1:].isascii() and head[1:].isdigit() and rest.strip():
+        image, line = int(head[1:]), rest.strip()
+    choice = {"icon": "", "label": line}
     for icon in sorted((i for i in kinds.ICONS if i), key=len, reverse=True):
         if line.startswith(icon):
-            return {"icon": icon, "label": line[len(icon) :].strip()}
-    return {"icon": "", "label": line}
+            choice = {"icon": icon, "label": line[len(icon) :].strip()}
+            break
+    if image is not None:
+        choice["image_id"] = image
+    return choice
 
 
 class JoinCodeForm(Form):
@@ -192,4 +244,9 @@ def answer_from_fields(kind: ActivityKind | str, fields: dict[str, list[str]]) -
         return _ints(fields.get("upvote", []))
     if kind is ActivityKind.SELF_ASSESSMENT:
         return kinds.SelfAssessment.answer_from_fields(fields)
+    if kind is ActivityKind.PHOTOLANGAGE:
+        answer = {"photos": _ints(fields.get("photo", []))}
+        if one("word"):
+            answer["word"] = one("word")
+        return answer
     return None

@@ -38,6 +38,7 @@ class ActivityKind(enum.StrEnum):
     QUESTIONS = "questions"
     SENSECHECK = "senscheck"  # a quick 👍 / 🤔 / 👎
     SELF_ASSESSMENT = "self_assessment"  # T0/T1 statements on a 1–5 scale (indicators)
+    PHOTOLANGAGE = "photolangage"  # pick one or two photos that speak to you
 
 
 class ActivityStatus(enum.StrEnum):
@@ -158,6 +159,8 @@ class Contribution(db.Model):
     text: Mapped[str] = mapped_column(sa.String(300))
     column: Mapped[str | None] = mapped_column(sa.String(40))  # idea wall grouping
     hidden: Mapped[bool] = mapped_column(default=False)  # moderation
+    # Pre-moderation (questions): hidden until the animator approves it; refused → hidden.
+    pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     answered: Mapped[bool] = mapped_column(default=False)  # questions
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -12,6 +12,8 @@ from ..accounts import services as accounts
 from ..core.i18n import LANG_COOKIE
 from ..core.web import safe_next
 from ..extensions import csrf, db
+from ..live import routes as live_routes
+from ..live import services as live
 from ..spaces import services as spaces
 from ..workshops import services as workshops
 from . import bp
@@ -32,9 +34,17 @@ def index():
 def dashboard():
     """Upcoming sessions and the spaces of the logged-in member of staff."""
     today = datetime.now(get_timezone()).date()
+    sessions = workshops.upcoming_sessions(current_user, today)
+    # The session of the day: its board (made now if needed) for "Start the workshop".
+    screens = {
+        s.id: live_routes.screen_url(live.board_for_session(current_user, s))
+        for s in sessions
+        if s.starts_on == today
+    }
     return render_template(
         "main/dashboard.html",
-        sessions=workshops.upcoming_sessions(current_user, today),
+        sessions=sessions,
+        screens=screens,
         spaces=spaces.list_spaces(current_user),
         today=today,
     )

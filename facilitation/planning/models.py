@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.database import TimestampMixin
+from ..core.database import TimestampMixin, UTCDateTime
 from ..extensions import db
 
 
@@ -26,6 +27,8 @@ class Tool(TimestampMixin, db.Model):
     # Live-board activity kinds the tool uses (e.g. ["debate"] for a débat mouvant).
     activity_kinds: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     co_built: Mapped[bool] = mapped_column(default=False)  # built with the public
+    # Archived: no longer offered for new plans; the plans that used it keep it. Restorable.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PlanItem(db.Model):

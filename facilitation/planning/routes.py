@@ -89,7 +89,10 @@ def _plan_fragment(session: WorkshopSession, status: int = 200, **panel):
 def tools():
     """The organisation's library of animation tools, with a form to add one in place."""
     return render_template(
-        "planning/tools.html", tools=services.list_tools(current_user), form=ToolForm(formdata=None)
+        "planning/tools.html",
+        tools=services.list_tools(current_user),
+        archived=services.list_tools(current_user, archived=True),
+        form=ToolForm(formdata=None),
     )
 
 
@@ -184,7 +187,10 @@ def edit_plan_item(item_id: int):
     """Change a step: title, tool, duration, notes."""
     item = services.get_plan_item(current_user, item_id)
     session = workshops.get_session(current_user, item.session_id)
-    form = PlanItemForm(obj=item, tools=services.list_tools(current_user))
+    tools = services.list_tools(current_user)
+    if item.tool is not None and item.tool.archived_at is not None:
+        tools.append(item.tool)  # an archived tool stays on the steps that used it
+    form = PlanItemForm(obj=item, tools=tools)
     if request.method == "GET":
         form.tool_id.data = item.tool_id or 0
     if form.validate_on_submit():
@@ -234,7 +240,11 @@ def templates():
     return render_template(
         "planning/templates.html",
         templates=services.list_templates(current_user),
-        tools={t.id: t for t in services.list_tools(current_user)},
+        tools={
+            t.id: t
+            for t in services.list_tools(current_user)
+            + services.list_tools(current_user, archived=True)
+        },
     )
 
 

@@ -1,4 +1,4 @@
-"""Each activity kind's results as a table, next to its tally (``live/kinds.py``).
+"""Each activity kind's results as a table, next to its tally (``live/kinds/``).
 
 ``table(kind, config, state, results)`` turns a tally — the same dictionary the projector
 shows — into a :class:`~.export.Table` of typed cells. The compte rendu page, its PDF and
@@ -38,6 +38,16 @@ def _people(total: int) -> str:
     return ngettext("%(num)d person answered", "%(num)d people answered", total)
 
 
+def _hand(results: dict) -> list[str]:
+    """The note "including N by a show of hands", when the animator added counts by hand."""
+    n = results.get("hand") or 0
+    if not n:
+        return []
+    return [
+        ngettext("including %(num)d by a show of hands", "including %(num)d by a show of hands", n)
+    ]
+
+
 def _yes_no(value: bool) -> str:
     return _("yes") if value else _("no")
 
@@ -48,6 +58,7 @@ def poll(config: dict, state: dict, results: dict) -> Table:
     for choice, count in zip(config["choices"], results["counts"], strict=True):
         table.row(_with_icon(choice["label"], choice.get("icon", "")), count, share(count, total))
     table.notes.append(_people(total))
+    table.notes.extend(_hand(results))
     if config.get("multiple"):
         table.notes.append(_("Several choices were possible: the shares add up to more than 100%."))
     return table
@@ -76,6 +87,7 @@ def quiz(config: dict, state: dict, results: dict) -> Table:
             share(count, total),
         )
     table.notes.append(_people(total))
+    table.notes.extend(_hand(results))
     table.notes.append(
         _("The right answer was shown on the screen.")
         if state.get("answer_revealed")
@@ -93,6 +105,7 @@ def scale(config: dict, state: dict, results: dict) -> Table:
     ):
         table.row(f"{point} · {_with_icon(label, icon)}", count, share(count, total))
     table.notes.append(_people(total))
+    table.notes.extend(_hand(results))
     if results.get("mean") is not None:
         table.notes.append(
             _("Average: %(mean)s out of 5", mean=format_decimal(results["mean"], "0.0"))
@@ -168,6 +181,7 @@ def debate(config: dict, state: dict, results: dict) -> Table:
     ):
         table.row(f"{point} · {label}", first, final)
     table.notes.append(_people(results["total"]))
+    table.notes.extend(_hand(results))
     if results.get("phase") == "final":
         table.notes.append(
             ngettext(
@@ -185,6 +199,15 @@ def questions(config: dict, state: dict, results: dict) -> Table:
         table.row(question["text"], question["votes"], text(_yes_no(question["answered"])))
     table.notes.append(ngettext("%(num)d question", "%(num)d questions", results["count"]))
     table.notes.append(ngettext("%(num)d person voted", "%(num)d people voted", results["total"]))
+    return table
+
+
+def photolangage(config: dict, state: dict, results: dict) -> Table:
+    """Photos chosen (by their number in the library), how many chose each, their words."""
+    table = Table([_("Photo"), _("Chosen by"), _("Words")])
+    for photo in results["photos"]:
+        table.row(_("Photo %(n)d", n=photo["id"]), photo["count"], ", ".join(photo["words"]))
+    table.notes.append(_people(results["total"]))
     return table
 
 
@@ -216,6 +239,7 @@ TABLES: dict[ActivityKind, Callable[[dict, dict, dict], Table]] = {
     ActivityKind.QUESTIONS: questions,
     ActivityKind.SENSECHECK: sense_check,
     ActivityKind.SELF_ASSESSMENT: self_assessment,
+    ActivityKind.PHOTOLANGAGE: photolangage,
 }
 
 

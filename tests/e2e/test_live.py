@@ -380,7 +380,9 @@ def test_mediator_hands_the_controls_to_a_phone_and_takes_them_back(
     # Léa's phone shows the controls, the other phone does not
     coanimation = lea.locator("#activity .coanimation")
     expect(coanimation).to_be_visible(timeout=LIVE)
-    expect(coanimation.get_by_role("group")).to_be_visible()
+    expect(coanimation.locator(".controls[role=group]")).to_be_visible()
+    # …and the timer's buttons: a co-animating phone can start it too
+    expect(coanimation.locator(".timer-controls[role=group]")).to_be_visible()
     expect(anonymous.locator(".coanimation")).to_have_count(0)
     screenshot(lea, "phone", "coanimating")
     assert_no_horizontal_scroll(lea, "The co-animating phone")

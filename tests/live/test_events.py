@@ -64,6 +64,7 @@ def test_a_phone_that_joined_receives_the_state_on_connecting(sockets, world, bo
         "status": "open",
         "revealed": False,
         "phase": None,
+        "timer": None,
     }
     assert states[0]["control"] is False
     assert "results" not in states[0]

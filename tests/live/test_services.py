@@ -532,6 +532,7 @@ def test_open_close_and_reveal_change_what_phones_and_screens_are_told(world, bo
         "status": "draft",
         "revealed": False,
         "phase": None,
+        "timer": None,
     }
     services.control(driver, board, "open")
     services.submit_answer(participant, poll.id, client_id(), [2])

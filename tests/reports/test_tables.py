@@ -1,4 +1,4 @@
-"""Each kind's tally as a table (pure functions, like live/kinds.py)."""
+"""Each kind's tally as a table (pure functions, like live/kinds/)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ CONFIGS = {
     ActivityKind.QUESTIONS: {},
     ActivityKind.SENSECHECK: {},
     ActivityKind.SELF_ASSESSMENT: {"statements": [{"key": "know_rights"}], "moment": "t0"},
+    ActivityKind.PHOTOLANGAGE: {"photos": [1, 2], "picks": 1},
 }
 
 

@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -21,10 +22,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ...core import uploads
 from ...core.exceptions import NotFound, ValidationError
 from ...core.i18n import LANG_COOKIE
 from ...core.web import attach_error, form_status, is_htmx
 from ...extensions import db
+from ...images import services as images
 from .. import bp, kinds, services
 from ..events import DEVICE_COOKIE
 from ..forms import JoinCodeForm, JoinForm, answer_from_fields
@@ -51,7 +54,34 @@ def _joined(code: str):
     return participant.board, participant
 
 
+PIXEL = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
+    b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
+
+@bp.get("/j/<code>/present.gif")
+def phone_present(code: str):
+    """Fetched only by phones without JavaScript (a <noscript> image of the board page):
+    they count as connected while they are on it."""
+    board, participant = _joined(code)
+    services.page_seen(board, participant)
+    response = make_response(PIXEL)
+    response.headers["Content-Type"] = "image/gif"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/j/<code>/images/<int:image_id>")
+@uploads.download_view
+def phone_image(code: str, image_id: int):
+    """A photo one of the board's activities shows, for a phone that joined it."""
+    board, _participant = _joined(code)
+    return uploads.send(images.board_image(board, image_id).upload)
+
+
 def _phone_context(board: Board, participant, **extra) -> dict:
+    g.live_view = "phone"  # photos through the phone's own links
     activity = board.current_activity
     context = {
         "board": board,

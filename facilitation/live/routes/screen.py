@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import (
-    render_template,
-)
+from flask import g, render_template
 
+from ...core import uploads
+from ...images import services as images
 from .. import bp, kinds, services
 from ..models import Board
 from .common import join_url, qr_svg
@@ -25,7 +25,16 @@ def screen_content(code: str, key: str):
     return render_template("live/_screen_activity.html", **_screen_context(board))
 
 
+@bp.get("/ecran/<code>/<key>/images/<int:image_id>")
+@uploads.download_view
+def screen_image(code: str, key: str, image_id: int):
+    """A photo one of the board's activities shows, for the projector."""
+    board = services.find_board_for_screen(code, key)
+    return uploads.send(images.board_image(board, image_id).upload)
+
+
 def _screen_context(board: Board) -> dict:
+    g.live_view = "screen"  # photos through the screen's own links
     activity = board.current_activity
     url = join_url(board)
     return {

@@ -37,6 +37,18 @@ def _staff_activity(activity_id: int) -> Activity:
     return activity
 
 
+def _library(board: Board) -> list:
+    from ...images import services as images
+
+    return images.list_images(board.session.cycle.space.organisation_id)
+
+
+def _copy_targets(activity: Activity) -> list:
+    from .reuse import copy_targets  # the reuse routes import this module
+
+    return copy_targets(activity)
+
+
 def _attach_error(form: ActivityForm, error: ValidationError) -> None:
     """A refused setting ("config") goes on top of the form: ``form.config`` is the form's
     method, not a field, and attaching the message to it crashed the page (500)."""
@@ -51,6 +63,7 @@ def _control_context(board: Board, form: ActivityForm | None = None) -> dict:
         "activity": activity,
         "results": services.results(activity) if activity else None,
         "count": services.answer_count(activity) if activity else 0,
+        "answered": services.who_answered(board, activity),
         "contributions": services.contributions(activity, include_hidden=True)
         if activity is not None and kinds.get(activity.kind).takes_contributions
         else [],
@@ -62,6 +75,7 @@ def _control_context(board: Board, form: ActivityForm | None = None) -> dict:
         "joining": services.joining_status(board),
         "reopen_hours": services.REOPEN_HOURS,
         "kinds": kinds,
+        "library": _library(board),
     }
 
 
@@ -93,6 +107,9 @@ def add_activity(board_id: int):
     """Add an activity at the end of the session's plan."""
     board = _staff_board(board_id)
     form = ActivityForm()
+    if request.form.get("choose_kind"):  # no JavaScript: show the chosen type's settings
+        template = "live/_activities.html" if is_htmx() else "live/control.html"
+        return render_template(template, **_control_context(board, form))
     if form.validate_on_submit():
         try:
             services.add_activity(
@@ -139,6 +156,8 @@ def edit_activity(activity_id: int):
         activity=activity,
         board=activity.board,
         kinds_label=kinds.get(activity.kind).label,
+        copy_targets=_copy_targets(activity),
+        library=_library(activity.board),
     ), form_status(form)
 
 

@@ -8,6 +8,8 @@ Callers keep ``from facilitation.live import services`` and ``services.submit_an
 - :mod:`.presence`    phones joining, who is connected now
 - :mod:`.answers`     answers, contributions, results
 - :mod:`.driving`     control actions (staff, or a participant the board is handed to)
+- :mod:`.reuse`       duplicate an activity, copy it to another session, reset its answers
+- :mod:`.timer`       the countdown of an activity (answers may close at its end)
 - :mod:`.views`       the states sent to phones, screens and controls
 
 Everything that changes what clients see is committed first, then published on
@@ -60,19 +62,26 @@ from .presence import (
     forget_process,
     heartbeat,
     join,
+    page_seen,
     participant_for_device,
     process_key,
 )
-from .views import activity_summary, participant_state, screen_state
+from .reuse import ACTIVITY_RESET, copy_activity, duplicate_activity, reset_activity
+from .timer import TIMER_MAX, TIMER_MIN, timer_of
+from .timer import expire as expire_timer
+from .views import activity_summary, participant_state, screen_state, who_answered
 
 __all__ = [
     "ACTIONS",
+    "ACTIVITY_RESET",
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "MAX_CONTRIBUTIONS",
     "PSEUDONYM_MAX",
     "REOPEN_HOURS",
     "STAFF_ONLY",
+    "TIMER_MAX",
+    "TIMER_MIN",
     "Actor",
     "Phone",
     "Stored",
@@ -91,8 +100,11 @@ __all__ = [
     "contribute",
     "contributions",
     "control",
+    "copy_activity",
     "count_wrong_code",
     "delete_activity",
+    "duplicate_activity",
+    "expire_timer",
     "find_board",
     "find_board_for_screen",
     "forget_process",
@@ -108,14 +120,18 @@ __all__ = [
     "my_answer",
     "new_join_code",
     "normalise_code",
+    "page_seen",
     "participant_for_code",
     "participant_for_device",
     "participant_state",
     "process_key",
     "reopen_joining",
+    "reset_activity",
     "results",
     "screen_state",
     "submit_answer",
+    "timer_of",
     "too_many_wrong_codes",
     "update_activity",
+    "who_answered",
 ]

@@ -31,11 +31,25 @@ def _clean_prompt(prompt: str) -> str:
     )
 
 
-def _clean_config(kind: ActivityKind, config: dict) -> dict:
+def _clean_config(kind: ActivityKind, config: dict, board: Board) -> dict:
+    """The kind's settings, plus an optional photo on the prompt (any kind); every photo
+    named (prompt, choices, photolangage) must be of the structure's library."""
+    from ...images import services as images  # the library imports nothing of the board
+
+    config = config or {}
     try:
-        return kinds.get(kind).clean_config(config or {})
+        cleaned = kinds.get(kind).clean_config(config)
+        image = config.get("image_id")
+        if image not in (None, "", 0):
+            if isinstance(image, str) and image.isascii() and image.isdigit():
+                image = int(image)
+            if isinstance(image, bool) or not isinstance(image, int):
+                raise Refused("invalid", _("Choose the photos in the library."))
+            cleaned["image_id"] = image
     except Refused as refused:
         raise ValidationError(refused.message, "config") from refused
+    images.check_ids(board.session.cycle.space.organisation_id, images.referenced_ids(cleaned))
+    return cleaned
 
 
 def add_activity(
@@ -53,7 +67,7 @@ def add_activity(
         position=position + 1,
         kind=kind,
         prompt=_clean_prompt(prompt),
-        config=_clean_config(kind, config),
+        config=_clean_config(kind, config, board),
         state=kinds.initial_state(kind),
     )
     db.session.add(activity)
@@ -75,7 +89,7 @@ def _has_answers(activity: Activity) -> bool:
 
 def update_activity(actor: User, activity: Activity, *, prompt: str, config: dict) -> Activity:
     _require_staff(actor, activity.board)
-    cleaned = _clean_config(activity.kind, config)
+    cleaned = _clean_config(activity.kind, config, activity.board)
     if cleaned != activity.config and _has_answers(activity):
         raise ValidationError(
             _("People have already answered: only the wording can change now."), "config"

@@ -19,6 +19,7 @@ from ...extensions import db
 from .. import bus, kinds, payloads
 from ..kinds import Refused
 from ..models import Activity, ActivityKind, ActivityStatus, Answer, Contribution, LiveParticipant
+from . import timer as timers
 from .activities import get_activity
 
 MAX_CONTRIBUTIONS = 20  # per person and activity
@@ -31,6 +32,7 @@ class Stored:
     activity_id: int
     duplicate: bool = False
     contribution_id: int | None = None
+    pending: bool = False  # a question waiting for the animator's approval
 
 
 def _clean_client_id(client_id: Any) -> str:
@@ -48,7 +50,7 @@ def _clean_client_id(client_id: Any) -> str:
 
 def _open_activity(participant: LiveParticipant, activity_id: Any) -> Activity:
     activity = get_activity(participant.board_id, activity_id)  # the Board is not loaded
-    if activity.status is not ActivityStatus.OPEN:
+    if activity.status is not ActivityStatus.OPEN or timers.close_if_due(activity):
         raise Refused("closed", _("Answers are closed for this activity."))
     return activity
 
@@ -265,8 +267,14 @@ def contribute(participant: LiveParticipant, activity_id: Any, client_id: Any, t
     )
     if mine >= MAX_CONTRIBUTIONS:
         raise Refused("limit_reached", _("You have already sent a lot. Thank you!"))
+    waits = activity.kind is ActivityKind.QUESTIONS and bool(activity.config.get("premoderation"))
     contribution = Contribution(
-        activity_id=activity.id, participant_id=participant.id, client_id=client_id, text=clean
+        activity_id=activity.id,
+        participant_id=participant.id,
+        client_id=client_id,
+        text=clean,
+        hidden=waits,  # pre-moderation: shown once the animator approves it
+        pending=waits,
     )
     db.session.add(contribution)
     board_id, activity_id = participant.board_id, activity.id  # read before the commit
@@ -283,7 +291,9 @@ def contribute(participant: LiveParticipant, activity_id: Any, client_id: Any, t
         )
         return Stored(activity.id, duplicate=True, contribution_id=existing.id)
     bus.publish(bus.RESULTS, board_id)
-    return Stored(activity_id, contribution_id=contribution_id)
+    if not waits:
+        bus.publish(bus.CONTRIBUTIONS, board_id, activity_id=activity_id)  # to every phone
+    return Stored(activity_id, contribution_id=contribution_id, pending=waits)
 
 
 def my_answer(participant: LiveParticipant, activity: Activity) -> Any:
@@ -299,7 +309,14 @@ def contributions(activity: Activity, *, include_hidden: bool = False) -> list[d
     if not include_hidden:
         query = query.where(Contribution.hidden.is_(False))
     return [
-        {"id": c.id, "text": c.text, "column": c.column, "hidden": c.hidden, "answered": c.answered}
+        {
+            "id": c.id,
+            "text": c.text,
+            "column": c.column,
+            "hidden": c.hidden,
+            "answered": c.answered,
+            "pending": c.pending,
+        }
         for c in db.session.scalars(query.order_by(Contribution.id))
     ]
 

@@ -23,6 +23,7 @@ from ..models import (
     Handover,
     LiveParticipant,
 )
+from . import timer as timers
 from .activities import get_activity
 from .boards import get_board_for_staff
 
@@ -164,8 +165,19 @@ def _contribution(board: Board, payload: dict) -> Contribution:
 
 
 def _moderate(actor, board, payload):
-    _contribution(board, payload).hidden = payloads.flag(payload, "hidden")
+    contribution = _contribution(board, payload)
+    contribution.hidden = payloads.flag(payload, "hidden")
+    contribution.pending = False  # a question waiting and hidden is refused; shown, approved
     return (bus.STATE, bus.RESULTS)
+
+
+def _approve(actor, board, payload):
+    """Pre-moderation: a waiting question is shown on the screen and on every phone."""
+    contribution = _contribution(board, payload)
+    if not contribution.pending:
+        raise Refused("invalid", _("This question is not waiting for approval."))
+    contribution.pending = contribution.hidden = False
+    return (bus.RESULTS, bus.CONTRIBUTIONS)
 
 
 def _hide_word(actor, board, payload):
@@ -209,6 +221,68 @@ def _group(actor, board, payload):
 def _mark_answered(actor, board, payload):
     _contribution(board, payload).answered = payloads.flag(payload, "answered")
     return (bus.STATE, bus.RESULTS)  # phones' list of questions to upvote changes
+
+
+def _spotlight(actor, board, payload):
+    """Photolangage: show one of the photos large on the screen (no id: back to all)."""
+    activity = _current(board)
+    if activity.kind is not ActivityKind.PHOTOLANGAGE:
+        raise Refused("invalid", _("Only a photolangage shows a photo large."))
+    photo = payload.get("image_id")
+    if photo in (None, "", 0):
+        _update_state(activity, spotlight=None)
+    else:
+        photo = payloads.require_id(photo)
+        if photo not in activity.config.get("photos", []):
+            raise Refused("invalid", _("This photo is not in the activity."))
+        _update_state(activity, spotlight=photo)
+    return (bus.STATE, bus.RESULTS)
+
+
+def _hand_count(actor, board, payload):
+    """Counts by a show of hands (people without a phone), added to the phones' answers.
+
+    Fields ``hand-<option>`` (0 to 999 each, empty = 0) replace the counts given before;
+    for a débat mouvant, they are the places of the current step."""
+    activity = _current(board)
+    kind = kinds.get(activity.kind)
+    if not kind.takes_hand_counts:
+        raise Refused("invalid", _("This activity takes no count by a show of hands."))
+    message = _("A count by a show of hands is a whole number from 0 to 999.")
+    counts = []
+    for index in range(kind.hand_options(activity.config)):
+        value = payload.get(f"hand-{index}", 0)
+        if isinstance(value, str):
+            value = value.strip() or "0"
+            if not value.isdigit() or not value.isascii():
+                raise Refused("invalid", message)
+            value = int(value)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= kinds.HAND_MAX
+        ):
+            raise Refused("invalid", message)
+        counts.append(value)
+    hand = dict(activity.state.get("hand") or {})
+    if activity.kind is ActivityKind.DEBATE:
+        hand[activity.state.get("phase", "first")] = counts
+    else:
+        hand["counts"] = counts
+    _update_state(activity, hand=hand)
+    return (bus.STATE, bus.RESULTS)
+
+
+def _timer(actor, board, payload):
+    activity = _current(board)
+    seconds = timers.clean_seconds(payload)
+    timers.start(activity, seconds, close=payloads.flag(payload, "close", False))
+    return (bus.STATE, bus.TIMER)
+
+
+def _timer_stop(actor, board, payload):
+    timers.stop(_current(board))
+    return (bus.STATE,)
 
 
 def _handover(actor, board, payload):
@@ -278,10 +352,15 @@ _ACTIONS = {
     "phase": _phase,
     "reveal_answer": _reveal_answer,
     "moderate": _moderate,
+    "approve": _approve,
     "hide_word": _hide_word,
     "add_column": _add_column,
     "group": _group,
     "mark_answered": _mark_answered,
+    "hand_count": _hand_count,
+    "spotlight": _spotlight,
+    "timer": _timer,
+    "timer_stop": _timer_stop,
     "handover": _handover,
     "take_back": _take_back,
 }

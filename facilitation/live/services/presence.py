@@ -217,6 +217,43 @@ def connected_participants(board: Board) -> list[LiveParticipant]:
     )
 
 
+PAGE_PROCESS = "page"  # rows of phones without JavaScript: no socket, no process holds them
+
+
+def page_seen(board: Board, participant: LiveParticipant) -> None:
+    """A phone without JavaScript is on the board's page (its meta refresh came back):
+    it counts as connected for ``LIVE_CONNECTION_TTL`` seconds, like a socket's row."""
+    sid = f"page:{participant.id}"
+    now = utcnow()
+    updated = db.session.execute(
+        sa.update(LiveConnection).where(LiveConnection.sid == sid).values(seen_at=now)
+    ).rowcount
+    if not updated:
+        db.session.add(
+            LiveConnection(
+                sid=sid,
+                process=PAGE_PROCESS,
+                board_id=board.id,
+                participant_id=participant.id,
+                role="participant",
+                connected_at=now,
+                seen_at=now,
+            )
+        )
+    try:
+        db.session.commit()
+    except IntegrityError:  # two refreshes at once: the other one wrote it
+        db.session.rollback()
+        return
+    if not updated:
+        bus.publish(bus.PRESENCE, board.id)
+
+
+def connected_ids(board: Board):
+    """The ids of the phones connected now, as a subquery (for counts joined to it)."""
+    return _connected_ids(board)
+
+
 def connected_count(board: Board) -> int:
     """Phones with at least one open socket (a phone with two tabs counts once)."""
     return db.session.scalar(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from ..models import Activity, Board, LiveParticipant
+import sqlalchemy as sa
+
+from ...extensions import db
+from ..models import Activity, Answer, Board, Contribution, LiveParticipant
 from .answers import answer_count
 from .driving import Actor, can_control
-from .presence import connected_count
+from .presence import connected_count, connected_ids
+from .timer import timer_of
 
 
 def activity_summary(activity: Activity | None) -> dict | None:
@@ -17,6 +21,7 @@ def activity_summary(activity: Activity | None) -> dict | None:
         "status": activity.status.value,
         "revealed": activity.results_visible,
         "phase": activity.state.get("phase"),
+        "timer": timer_of(activity),
     }
 
 
@@ -40,3 +45,23 @@ def screen_state(board: Board) -> dict:
         "connected": connected_count(board),
         "count": answer_count(activity) if activity is not None else 0,
     }
+
+
+def who_answered(board: Board, activity: Activity | None) -> dict:
+    """How many of the phones connected now have answered the activity: counts, no names.
+
+    An answer, a post-it or a question counts; a phone with two tabs counts once."""
+    connected = connected_count(board)
+    if activity is None:
+        return {"answered": 0, "connected": connected}
+    ids = connected_ids(board)
+    answered = sa.union(
+        sa.select(Answer.participant_id).where(
+            Answer.activity_id == activity.id, Answer.participant_id.in_(ids)
+        ),
+        sa.select(Contribution.participant_id).where(
+            Contribution.activity_id == activity.id, Contribution.participant_id.in_(ids)
+        ),
+    ).subquery()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(answered))
+    return {"answered": count, "connected": connected}

@@ -4,6 +4,20 @@
 // and the page follows the board without reloading.
 (function () {
   "use strict";
+  // Countdowns ([data-timer] = seconds left when the fragment was rendered): each counts
+  // down on this device's clock; the server closes answers itself at the end.
+  setInterval(function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), function (el) {
+      var now = Date.now();
+      if (!el.hasAttribute("data-deadline")) el.setAttribute("data-deadline", now + 1000 * +el.getAttribute("data-timer"));
+      var left = Math.max(0, Math.ceil((+el.getAttribute("data-deadline") - now) / 1000));
+      var text = el.querySelector("[data-timer-text]");
+      if (text) text.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
+      el.classList.toggle("timer-ended", left === 0);
+      var done = el.querySelector("[data-timer-done]");
+      if (done) done.hidden = left !== 0;
+    });
+  }, 250);
   var root = document.querySelector("[data-live-role]");
   if (!root || !window.io) return;
   var role = root.getAttribute("data-live-role");
@@ -33,6 +47,10 @@
     var key = "fac-outbox-" + code;
     var outbox = {};
     try { outbox = JSON.parse(localStorage.getItem(key)) || {}; } catch (e) { outbox = {}; }
+    // Answers queued before this page loaded: once stored, the page shows what the
+    // server stored (the form rendered at load showed the older answer).
+    var restored = {};
+    Object.keys(outbox).forEach(function (id) { restored[id] = true; });
     var save = function () { try { localStorage.setItem(key, JSON.stringify(outbox)); } catch (e) {} };
     var uid = function () {
       var a = new Uint8Array(12);
@@ -53,8 +71,8 @@
         if (err) { if (current) setTimeout(function () { send(id); }, 3000); return; } // kept
         if (!current) return;
         if (ack && ack.ok) {
-          delete outbox[id]; save(); say(t("received"), true);
-          if (item.event === "contribute") reload("#activity");
+          delete outbox[id]; save(); say(ack.pending ? t("pending") : t("received"), true);
+          if (item.event === "contribute" || restored[id]) { delete restored[id]; reload("#activity"); }
         } else if (ack && ack.error === "rate_limited") {
           setTimeout(function () { send(id); }, 1500);
         } else if (ack && ack.error === "unavailable") { // the database is restarting: kept
@@ -115,6 +133,31 @@
     socket.on("disconnect", function () { showLine(t(offline() ? "offline" : "connecting")); });
     window.addEventListener("offline", function () { if (!socket.connected) showLine(t("offline")); });
     window.addEventListener("online", function () { if (!socket.connected) showLine(t("connecting")); });
+    // A question shown to the group (sent by another phone, or approved): refresh the list
+    // to upvote, not the form being typed in (unless someone is ticking the list itself).
+    var listTimer = null;
+    var refreshList = function () {
+      clearTimeout(listTimer);
+      listTimer = setTimeout(function () {
+        var a = document.activeElement, list = $("#group-questions");
+        if (!list || !window.htmx) return;
+        if (a && list.contains(a)) return refreshList();
+        htmx.ajax("GET", fragmentUrl, { target: "#group-questions", swap: "outerHTML", select: "#group-questions" });
+      }, 200);
+    };
+    // Results shown on the phone follow the answers while they change (at most once a second).
+    var resultsTimer = null;
+    socket.on("results_changed", function () {
+      if (!$("#phone-results") || resultsTimer) return;
+      resultsTimer = setTimeout(function () {
+        resultsTimer = null;
+        if (window.htmx && $("#phone-results")) htmx.ajax("GET", fragmentUrl, { target: "#phone-results", swap: "outerHTML", select: "#phone-results" });
+      }, 1000);
+    });
+    socket.on("contributions", function (c) {
+      var el = $("#activity");
+      if (el && c && String(c.activity_id) === el.getAttribute("data-activity")) refreshList();
+    });
     socket.on("state", function (s) {
       var el = $("#activity");
       var current = el && el.getAttribute("data-activity");
