@@ -41,6 +41,15 @@ PARTICIPANT_TEMPLATES = (
     "live/_screen_activity.html",
     "live/_screen_results.html",
     "live/_connected.html",
+    # A co-animating phone drives the board (and the timer) with these buttons
+    "live/_control_buttons.html",
+    # Bilans: the phone page, the projector and "Nos bilans" in /moi
+    "bilans/phone.html",
+    "bilans/_phone.html",
+    "bilans/screen.html",
+    "bilans/_screen.html",
+    "bilans/me_index.html",
+    "bilans/me_bilan.html",
     # /moi and "Mes projets"
     "participants/me.html",
     "participants/me_data.html",
@@ -57,7 +66,12 @@ PARTICIPANT_TEMPLATES = (
     "projects/me_propose.html",
     "projects/_me_project.html",
 )
-PARTICIPANT_MODULES = ("facilitation/live/routes/phones.py",)
+PARTICIPANT_MODULES = (
+    "facilitation/live/routes/phones.py",
+    "facilitation/bilans/routes/phones.py",
+    # step labels, figures and titles shown on the phones, the projector and /moi
+    "facilitation/bilans/services/bilans.py",
+)
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 SOURCE_LANGUAGE = "en"
 
