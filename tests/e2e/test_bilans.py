@@ -121,7 +121,7 @@ def test_a_group_writes_its_cycle_bilan_from_phones_to_pdf(new_page, server, scr
     send(voter)
     expect(screen.locator(".projector-themes")).to_contain_text("L'accueil", timeout=LIVE)
     expect(screen.locator(".projector-themes li", has_text="L'accueil")).to_contain_text(
-        "3 gommettes", timeout=LIVE
+        "3 points", timeout=LIVE
     )
     screenshot(screen, "projector", "themes")
     assert_accessible(screen, "the projector (themes)")
@@ -176,7 +176,7 @@ def test_a_group_writes_its_cycle_bilan_from_phones_to_pdf(new_page, server, scr
     # 6. Finalise; 7. the PDF.
     press(staff, "Finaliser le bilan")
     expect(staff.locator(".bilan-locked")).to_contain_text("3 contributeur·rices")
-    expect(screen.locator(".projector-final")).to_contain_text("3 contributeur·rices", timeout=LIVE)
+    expect(screen.locator(".projector-final")).to_contain_text("3 personnes", timeout=LIVE)
     with staff.expect_download() as download:
         staff.get_by_role("link", name="PDF à imprimer").click()
     data = Path(download.value.path()).read_bytes()
