@@ -45,7 +45,7 @@ def test_parse_month(raw, expected):
 
 
 def test_the_edges_of_the_calendar_still_have_a_previous_and_next_month(world):
-    for month in (planning.FIRST_MONTH, planning.LAST_MONTH):
+    for month in (planning.calendar.FIRST_MONTH, planning.calendar.LAST_MONTH):
         grid = planning.month_grid(month, TODAY, [])
         assert grid.previous < month < grid.next
 

@@ -62,6 +62,8 @@ PATH_IDS = {
     "objective_id": "objective",
     "version_id": "grid_version",
     "barrier_id": "barrier",
+    "bilan_id": "bilan",
+    "section_id": "bilan_section",
 }
 FIXED_PATHS = {
     ("main.set_language", "code"): "fr",
@@ -71,6 +73,11 @@ FIXED_PATHS = {
     ("indicators.barriers_export", "fmt"): "csv",
     ("indicators.grid_fill", "grid_word"): "annexe-5",
     ("indicators.grid_compare", "grid_word"): "annexe-5",
+    ("bilans.export", "fmt"): "odt",
+    # no photo in the seeded world: the library's and the board's photo routes say 404
+    ("images.file", "image_id"): "999",
+    ("live.phone_image", "image_id"): "999",
+    ("live.screen_image", "image_id"): "999",
 }
 
 # Already percent-encoded: sent as they are.

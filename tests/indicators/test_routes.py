@@ -80,8 +80,7 @@ def test_charts_are_svg_with_a_text_alternative_and_their_table(client, auth, hi
     assert body.count("<desc ") == 3
     assert "<script>" not in body.replace('<script src="', "")  # no chart script
     assert "Séances suivies par personne" in html.unescape(body)  # the distribution's table
-    assert "disponible quand les bilans seront en place" in html.unescape(body)
-    assert "disponible quand les projets seront en place" not in html.unescape(body)
+    assert "seront en place" not in html.unescape(body)  # projects and bilans: numbers now
     text = page(client.get("/indicateurs?annee=2026"))
     for pseudonym in ("Colibri", "Baobab", "Tilleul", "Atlas", "Nour", "Soleil"):
         assert pseudonym not in text  # counts, never a list of people

@@ -160,6 +160,9 @@ def _submit_in_one_statement(phone: Phone, activity: Any, client_id: str, value:
     if activity.status is not ActivityStatus.OPEN:
         stored = _why_not_written(phone, activity.id, client_id)  # a retry, or closed
         return stored
+    if timers.due(activity):  # its timer ended: this late answer closes it (a dict lookup)
+        timers.close_if_due(get_activity(phone.board_id, activity.id))
+        return _why_not_written(phone, activity.id, client_id)
     clean = kind.clean_answer(activity.config, activity.state, value, None, None)
     if not _upsert(phone, activity.id, client_id, clean):
         stored = _why_not_written(phone, activity.id, client_id)
