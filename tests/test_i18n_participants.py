@@ -68,6 +68,7 @@ PARTICIPANT_TEMPLATES = (
 )
 PARTICIPANT_MODULES = (
     "facilitation/live/routes/phones.py",
+    "facilitation/live/phone_forms.py",
     "facilitation/bilans/routes/phones.py",
     # step labels, figures and titles shown on the phones, the projector and /moi
     "facilitation/bilans/services/bilans.py",

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     IntegerField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -171,24 +170,6 @@ def _choice(line: str) -> dict:
     if image is not None:
         choice["image_id"] = image
     return choice
-
-
-class JoinCodeForm(Form):
-    code = StringField(
-        _l("Code shown on the screen"),
-        validators=[DataRequired(_l("Type the code shown on the screen.")), Length(max=12)],
-        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
-    )
-
-
-class JoinForm(Form):
-    pseudonym = StringField(
-        _l("Your pseudonym (optional)"),
-        validators=[Length(max=40, message=_l("At most 40 characters."))],
-        description=_l("No real name needed. Leave empty to stay anonymous."),
-        render_kw={"autocomplete": "off"},
-    )
-    language = RadioField(_l("Language"), default="fr")
 
 
 def _ints(values) -> list[int]:

@@ -30,9 +30,10 @@ from ...extensions import db
 from ...images import services as images
 from .. import bp, kinds, services
 from ..events import DEVICE_COOKIE
-from ..forms import JoinCodeForm, JoinForm, answer_from_fields
+from ..forms import answer_from_fields
 from ..kinds import Refused
 from ..models import Board
+from ..phone_forms import JoinCodeForm, JoinForm
 from ..ratelimit import control_limiter, participant_limiter
 from .common import YEAR, as_int, control_payload
 
