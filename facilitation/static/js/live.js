@@ -158,10 +158,18 @@
       var el = $("#activity");
       if (el && c && String(c.activity_id) === el.getAttribute("data-activity")) refreshList();
     });
+    var latest = -1; // the newest board version announced
     socket.on("state", function (s) {
       var el = $("#activity");
       var current = el && el.getAttribute("data-activity");
+      if (typeof s.version === "number" && s.version > latest) latest = s.version;
       if (s.version !== version("#activity") || String(s.activity ? s.activity.id : "") !== (current || "")) reload("#activity");
+    });
+    // Two changes in quick succession (open, then the vote phase): the second reload was
+    // queued on the element the first one replaced, and lost. Fetch again until the
+    // activity shown is at least the newest version announced.
+    document.body.addEventListener("htmx:afterSettle", function () {
+      if ($("#activity") && version("#activity") >= 0 && version("#activity") < latest) reload("#activity");
     });
   } else if (role === "screen") {
     socket.on("state", function (s) { if (s.version !== version("#screen-activity")) reload("#screen-activity"); });
