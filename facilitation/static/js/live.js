@@ -133,8 +133,7 @@
     socket.on("disconnect", function () { showLine(t(offline() ? "offline" : "connecting")); });
     window.addEventListener("offline", function () { if (!socket.connected) showLine(t("offline")); });
     window.addEventListener("online", function () { if (!socket.connected) showLine(t("connecting")); });
-    // A question shown to the group (sent by another phone, or approved): refresh the list
-    // to upvote, not the form being typed in (unless someone is ticking the list itself).
+    // A new question: refresh the list to upvote, not the form being typed in.
     var listTimer = null;
     var refreshList = function () {
       clearTimeout(listTimer);
@@ -145,7 +144,7 @@
         htmx.ajax("GET", fragmentUrl, { target: "#group-questions", swap: "outerHTML", select: "#group-questions" });
       }, 200);
     };
-    // Results shown on the phone follow the answers while they change (at most once a second).
+    // Results on the phone follow the answers (at most once a second).
     var resultsTimer = null;
     socket.on("results_changed", function () {
       if (!$("#phone-results") || resultsTimer) return;
@@ -158,16 +157,14 @@
       var el = $("#activity");
       if (el && c && String(c.activity_id) === el.getAttribute("data-activity")) refreshList();
     });
-    var latest = -1; // the newest board version announced
+    var latest = -1;
     socket.on("state", function (s) {
       var el = $("#activity");
       var current = el && el.getAttribute("data-activity");
       if (typeof s.version === "number" && s.version > latest) latest = s.version;
       if (s.version !== version("#activity") || String(s.activity ? s.activity.id : "") !== (current || "")) reload("#activity");
     });
-    // Two changes in quick succession (open, then the vote phase): the second reload was
-    // queued on the element the first one replaced, and lost. Fetch again until the
-    // activity shown is at least the newest version announced.
+    // A reload queued on the replaced element is lost: fetch until the newest version.
     document.body.addEventListener("htmx:afterSettle", function () {
       if ($("#activity") && version("#activity") >= 0 && version("#activity") < latest) reload("#activity");
     });
